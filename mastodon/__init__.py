@@ -1,0 +1,23 @@
+"""A Python client for the Mastodon API, a drop-in replacement for Mastodon.py."""
+
+from .Mastodon import Mastodon
+from .errors import (
+    MastodonAPIError, MastodonBadGatewayError, MastodonError, MastodonFileNotFoundError,
+    MastodonGatewayTimeoutError, MastodonIllegalArgumentError, MastodonInternalServerError,
+    MastodonIOError, MastodonMalformedEventError, MastodonNetworkError, MastodonNotFoundError,
+    MastodonRatelimitError, MastodonServerError, MastodonServiceUnavailableError,
+    MastodonUnauthorizedError, MastodonVersionError,
+)
+from .streaming import CallbackStreamListener, StreamListener
+from .types_base import AttribAccessDict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Mastodon", "AttribAccessDict", "StreamListener", "CallbackStreamListener", "MastodonError",
+    "MastodonVersionError", "MastodonIllegalArgumentError", "MastodonIOError", "MastodonFileNotFoundError",
+    "MastodonNetworkError", "MastodonAPIError", "MastodonNotFoundError", "MastodonUnauthorizedError",
+    "MastodonRatelimitError", "MastodonMalformedEventError", "MastodonServerError",
+    "MastodonInternalServerError", "MastodonBadGatewayError", "MastodonServiceUnavailableError",
+    "MastodonGatewayTimeoutError",
+]

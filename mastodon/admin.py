@@ -1,0 +1,7 @@
+"""The admin endpoints (being written; see the issue tracker)."""
+
+from .internals import Mastodon as Internals
+
+
+class Mastodon(Internals):
+    pass

@@ -1,0 +1,357 @@
+"""Construction, app registration, OAuth log-in and token handling."""
+
+import base64
+import datetime
+import hashlib
+import os
+import secrets
+import time
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from .defaults import _DEFAULT_SCOPES, _DEFAULT_TIMEOUT, _DEFAULT_USER_AGENT, _SCOPE_SETS
+from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
+from .internals import Mastodon as Internals, read_secret_file, write_secret_file
+from .types_base import AttribAccessDict
+from .versions import _DICT_VERSION_APPLICATION, api_version, parse_version_string
+
+_OOB = "urn:ietf:wg:oauth:2.0:oob"
+
+
+def _protocolize(base_url):
+    return Internals._Mastodon__protocolize(base_url)
+
+
+class Mastodon(Internals):
+    @staticmethod
+    def create_app(client_name, scopes=_DEFAULT_SCOPES, redirect_uris=None, website=None, to_file=None,
+                   api_base_url=None, request_timeout=_DEFAULT_TIMEOUT, session=None,
+                   user_agent=_DEFAULT_USER_AGENT):
+        """Register an application with the server and return ``(client_id, client_secret)``.
+
+        ``redirect_uris`` may be one URI or a list; it defaults to the out-of-band URI. With
+        ``to_file`` the credentials are saved (mode 0600) for a later ``Mastodon(client_id=to_file)``.
+        Any failure raises :class:`MastodonNetworkError`.
+        """
+        if api_base_url is None:
+            raise MastodonIllegalArgumentError("API base URL is required.")
+        api_base_url = _protocolize(api_base_url)
+
+        request_data = {"client_name": client_name, "scopes": " ".join(scopes)}
+        if redirect_uris is not None:
+            if isinstance(redirect_uris, (list, tuple)):
+                redirect_uris = "\n".join(redirect_uris)
+            request_data["redirect_uris"] = redirect_uris
+        else:
+            request_data["redirect_uris"] = _OOB
+        if website is not None:
+            request_data["website"] = website
+        headers = {"User-Agent": user_agent} if user_agent else {}
+
+        poster = session.post if session is not None else requests.post
+        try:
+            response = poster(api_base_url + "/api/v1/apps", data=request_data, headers=headers,
+                              timeout=request_timeout)
+        except requests.exceptions.RequestException as e:
+            raise MastodonNetworkError(f"Could not complete request: {e}") from e
+        try:
+            answer = response.json()
+        except ValueError as e:
+            raise MastodonNetworkError(
+                f"Could not complete request: app registration answered {response.status_code} "
+                f"with a body that is not JSON") from e
+        if not isinstance(answer, dict) or "client_id" not in answer or "client_secret" not in answer:
+            error = answer.get("error") if isinstance(answer, dict) else None
+            raise MastodonNetworkError(
+                f"Could not complete request: app registration answered {response.status_code}"
+                + (f": {error}" if error else " without client credentials"))
+        client_id, client_secret = answer["client_id"], answer["client_secret"]
+
+        if to_file is not None:
+            write_secret_file(to_file, [client_id, client_secret, api_base_url, client_name])
+        return client_id, client_secret
+
+    def __init__(self, client_id=None, client_secret=None, access_token=None, api_base_url=None,
+                 debug_requests=False, ratelimit_method="wait", ratelimit_pacefactor=1.1,
+                 request_timeout=_DEFAULT_TIMEOUT, mastodon_version=None, version_check_mode="created",
+                 session=None, feature_set="mainline", user_agent=_DEFAULT_USER_AGENT, lang=None):
+        """Create an API client.
+
+        ``client_id`` and ``access_token`` may be paths of credential files written by
+        :meth:`create_app` and :meth:`log_in`. ``ratelimit_method`` is ``'throw'``, ``'wait'``
+        or ``'pace'``. ``version_check_mode`` (``'created'``, ``'changed'`` or ``'none'``)
+        decides whether methods refuse to run on servers too old for them; unless it is
+        ``'none'`` (or ``mastodon_version`` is given) the server version is fetched now.
+        """
+        self.api_base_url = None
+        if api_base_url is not None:
+            self.api_base_url = self.__protocolize(api_base_url)
+
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.access_token = access_token
+        self.debug_requests = debug_requests
+        self.ratelimit_method = ratelimit_method
+        self._token_expired = datetime.datetime.now()
+        self._refresh_token = None
+
+        self.__logged_in_id = None
+        self.ratelimit_limit = 300
+        self.ratelimit_reset = time.time()
+        self.ratelimit_remaining = 300
+        self.ratelimit_lastcall = time.time()
+        self.ratelimit_pacefactor = ratelimit_pacefactor
+        self.request_timeout = request_timeout
+
+        self.session = session if session is not None else requests.Session()
+
+        if feature_set not in ("mainline", "fedibird", "pleroma"):
+            raise MastodonIllegalArgumentError("Requested invalid feature set")
+        self.feature_set = feature_set
+        self.user_agent = user_agent
+        self.lang = lang
+
+        self.mastodon_major = 1
+        self.mastodon_minor = 0
+        self.mastodon_patch = 0
+        self.version_check_worked = None
+
+        self.__read_credential_files()
+
+        if self.api_base_url is None:
+            raise MastodonIllegalArgumentError("API base URL is required.")
+
+        if version_check_mode not in ("created", "changed", "none"):
+            raise MastodonIllegalArgumentError("Invalid version check method.")
+        self.version_check_mode = version_check_mode
+
+        if mastodon_version is None and version_check_mode != "none":
+            self.retrieve_mastodon_version()
+        elif version_check_mode != "none":
+            try:
+                self.mastodon_major, self.mastodon_minor, self.mastodon_patch = parse_version_string(mastodon_version)
+            except MastodonVersionError:
+                raise MastodonVersionError("Bad version specified") from None
+
+        if ratelimit_method not in ("throw", "wait", "pace"):
+            raise MastodonIllegalArgumentError("Invalid ratelimit method.")
+
+    def __check_base_url(self, file_base_url, path):
+        file_base_url = self.__protocolize(file_base_url)
+        if self.api_base_url is not None and self.api_base_url != file_base_url:
+            raise MastodonIllegalArgumentError(
+                f"Mismatch in base URLs between the file {path} ({file_base_url}) and the "
+                f"parameters ({self.api_base_url}).")
+        self.api_base_url = file_base_url
+
+    def __read_credential_files(self):
+        """Load client credentials and tokens from files given in place of the values."""
+        if self.client_id is not None and _is_file(self.client_id):
+            path = self.client_id
+            lines = read_secret_file(path)
+            if len(lines) < 2:
+                raise MastodonIllegalArgumentError(f"Client credential file {path} is incomplete.")
+            self.client_id, self.client_secret = lines[0], lines[1]
+            if len(lines) > 2 and lines[2]:
+                self.__check_base_url(lines[2], path)
+            if len(lines) > 3 and lines[3] and self.user_agent is None:
+                self.user_agent = lines[3]
+        elif self.client_id is not None and self.client_secret is None:
+            raise MastodonIllegalArgumentError("Specified client id directly, but did not supply secret")
+
+        if self.access_token is not None and _is_file(self.access_token):
+            path = self.access_token
+            lines = read_secret_file(path)
+            if not lines or not lines[0]:
+                raise MastodonIllegalArgumentError(f"Token file {path} is empty.")
+            self.access_token = lines[0]
+            if len(lines) > 1 and lines[1]:
+                self.__check_base_url(lines[1], path)
+            if self.client_id is None:
+                if len(lines) > 2 and lines[2]:
+                    self.client_id = lines[2]
+                if len(lines) > 3 and lines[3]:
+                    self.client_secret = lines[3]
+
+    # -----------------------------------------------------------------------------------------
+
+    def __get_token_expired(self):
+        return self._token_expired < datetime.datetime.now()
+
+    def __set_token_expired(self, value):
+        self._token_expired = datetime.datetime.now() + datetime.timedelta(seconds=value)
+
+    def __get_refresh_token(self):
+        return self._refresh_token
+
+    def __set_refresh_token(self, value):
+        self._refresh_token = value
+
+    def clear_caches(self):
+        """Forget cached server information (version, instance, streaming URL, OAuth metadata)."""
+        self.version_check_worked = None
+        for name in ("__instance_v1_cache", "__instance_v2_cache", "__streaming_base_cache",
+                     "__oauth_info_cache", "__logged_in_id"):
+            setattr(self, "_Mastodon" + name, None)
+
+    # -----------------------------------------------------------------------------------------
+
+    def auth_request_url(self, client_id=None, redirect_uris=_OOB, scopes=_DEFAULT_SCOPES, force_login=False,
+                         state=None, lang=None, skip_server_info=False, allow_http=False, use_pkce=False):
+        """The URL to send a user to so that they authorise this app.
+
+        No request is made. With ``use_pkce`` a PKCE (S256) challenge is added; the matching
+        verifier is kept and sent by the next :meth:`log_in` with a ``code``. When the server's
+        OAuth metadata is already cached (see :meth:`oauth_authorization_server_info`) and
+        ``skip_server_info`` is False, its ``authorization_endpoint`` is used.
+        """
+        if client_id is None:
+            client_id = self.client_id
+        elif _is_file(client_id):
+            client_id = read_secret_file(client_id)[0]
+
+        params = dict(client_id=client_id, response_type="code", redirect_uri=redirect_uris,
+                      scope=" ".join(scopes), force_login=force_login, state=state, lang=lang)
+        if use_pkce:
+            verifier = secrets.token_urlsafe(64)
+            self.__pkce_verifier = verifier
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
+            params["code_challenge"] = challenge.rstrip(b"=").decode("ascii")
+            params["code_challenge_method"] = "S256"
+
+        authorize_url = self.api_base_url + "/oauth/authorize"
+        info = getattr(self, "_Mastodon__oauth_info_cache", None)
+        if not skip_server_info and info and info.get("authorization_endpoint"):
+            authorize_url = self.__checked_oauth_url(info["authorization_endpoint"], allow_http)
+        return authorize_url + "?" + urlencode(params)
+
+    def __checked_oauth_url(self, url, allow_http):
+        url = self.__protocolize(url)
+        parts = urlsplit(url)
+        if parts.scheme != "https" and not allow_http:
+            raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is not https (pass allow_http=True to accept it)")
+        if parts.query or parts.fragment or "@" in parts.netloc:
+            raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is malformed")
+        return url
+
+    def log_in(self, username=None, password=None, code=None, redirect_uri=_OOB, refresh_token=None,
+               scopes=_DEFAULT_SCOPES, to_file=None, allow_http=False, code_verifier=None):
+        """Get an access token and start using it; returns the token.
+
+        Give ``username`` and ``password`` (password grant), or a ``code`` from the authorisation
+        page (authorization code grant, with the PKCE verifier from :meth:`auth_request_url` if one
+        was made, or ``code_verifier``), or a ``refresh_token``. With ``to_file`` the token and
+        client credentials are saved (mode 0600).
+        """
+        if username is not None and password is not None:
+            params = dict(username=username, password=password, redirect_uri=redirect_uri)
+            grant_type = "password"
+            failure = "Invalid user name, password, or redirect_uris"
+        elif code is not None:
+            params = dict(code=code, redirect_uri=redirect_uri)
+            grant_type = "authorization_code"
+            failure = "Invalid access token or redirect_uris"
+            verifier = code_verifier if code_verifier is not None else getattr(self, "_Mastodon__pkce_verifier", None)
+            if verifier is not None:
+                params["code_verifier"] = verifier
+        elif refresh_token is not None:
+            params = dict(redirect_uri=redirect_uri, refresh_token=refresh_token)
+            grant_type = "refresh_token"
+            failure = "Invalid request"
+        else:
+            raise MastodonIllegalArgumentError("Invalid arguments given. username and password or code are required.")
+
+        params = self.__generate_params(params)
+        params["grant_type"] = grant_type
+        params["client_id"] = self.client_id
+        params["client_secret"] = self.client_secret
+        params["scope"] = " ".join(scopes)
+
+        try:
+            response = self.__api_request("POST", "/oauth/token", params, do_ratelimiting=False)
+            self.access_token = response["access_token"]
+            self.__set_refresh_token(response.get("refresh_token"))
+            self.__set_token_expired(int(response.get("expires_in", 0) or 0))
+        except Exception as e:
+            raise MastodonIllegalArgumentError(f"{failure}: {e}") from e
+        self.__pkce_verifier = None
+
+        self.__check_granted_scopes(response.get("scope", ""), scopes)
+
+        if to_file is not None:
+            write_secret_file(to_file, [self.access_token, self.api_base_url, self.client_id, self.client_secret])
+
+        self.__logged_in_id = None
+        if not self.version_check_worked:
+            self.retrieve_mastodon_version()
+        return response["access_token"]
+
+    @staticmethod
+    def __check_granted_scopes(granted, requested):
+        granted = set(granted.split())
+        for scope in list(granted):
+            granted.update(_SCOPE_SETS.get(scope, ()))
+        if not set(requested) <= granted:
+            raise MastodonAPIError(
+                f'Granted scopes "{" ".join(sorted(granted))}" do not contain all of the requested '
+                f'scopes "{" ".join(requested)}".')
+
+    def persistable_login_credentials(self):
+        """The token file text (token, base URL, client id, client secret) for the current login."""
+        if self.access_token is None:
+            raise MastodonIllegalArgumentError("Not logged in: there is no access token to persist.")
+        if not isinstance(self.client_id, str) or not self.client_id or self.client_secret is None:
+            raise MastodonIllegalArgumentError("Client id and secret are needed to persist the login.")
+        return "".join(f"{line}\n" for line in (self.access_token, self.api_base_url, self.client_id,
+                                                 self.client_secret))
+
+    def revoke_access_token(self, allow_http=False):
+        """Revoke the current access token on the server and forget it."""
+        if self.access_token is None:
+            raise MastodonIllegalArgumentError("Not logged in, do not have a token to revoke.")
+        if self.client_id is None or self.client_secret is None:
+            raise MastodonIllegalArgumentError("Client authentication (id + secret) is required to revoke tokens.")
+        params = dict(client_id=self.client_id, client_secret=self.client_secret, token=self.access_token)
+        self.__api_request("POST", "/oauth/revoke", params)
+        self.access_token = None
+        self.__logged_in_id = None
+
+    @api_version("2.0.0", "2.7.2", _DICT_VERSION_APPLICATION)
+    def app_verify_credentials(self):
+        """The application the current token belongs to (Application)."""
+        return self.__api_request("GET", "/api/v1/apps/verify_credentials")
+
+    def oauth_authorization_server_info(self):
+        """The server's RFC 8414 OAuth metadata (endpoints, supported scopes and PKCE methods).
+
+        Returns an empty AttribAccessDict when the server publishes none.
+        """
+        try:
+            info = self.__api_request("GET", "/.well-known/oauth-authorization-server", do_ratelimiting=False)
+        except MastodonAPIError:
+            info = AttribAccessDict()
+        if not isinstance(info, dict):
+            info = AttribAccessDict()
+        self.__oauth_info_cache = info
+        return info
+
+    @api_version("4.3.0", "4.3.0")
+    def oauth_userinfo(self):
+        """OpenID Connect user info for the current token (OAuthUserInfo)."""
+        info = getattr(self, "_Mastodon__oauth_info_cache", None)
+        if info is None:
+            info = self.oauth_authorization_server_info()
+        url = info.get("userinfo_endpoint") if isinstance(info, dict) else None
+        if url:
+            url = self.__checked_oauth_url(url, allow_http=self.api_base_url.startswith("http://"))
+        else:
+            url = self.api_base_url + "/oauth/userinfo"
+        return self.__api_request("GET", url, base_url_override="", do_ratelimiting=False)
+
+
+def _is_file(value):
+    try:
+        return isinstance(value, (str, os.PathLike)) and os.path.isfile(value)
+    except (TypeError, ValueError):
+        return False

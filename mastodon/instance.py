@@ -1,0 +1,141 @@
+"""Instance information, custom emoji, the profile directory and announcements."""
+
+import datetime
+
+from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonNotFoundError
+from .internals import Mastodon as Internals
+from .versions import (
+    _DICT_VERSION_ACCOUNT, _DICT_VERSION_ACTIVITY, _DICT_VERSION_ANNOUNCEMENT, _DICT_VERSION_EMOJI,
+    _DICT_VERSION_INSTANCE, api_version,
+)
+from urllib.parse import urlsplit
+
+_NODEINFO_20 = "http://nodeinfo.diaspora.software/ns/schema/2.0"
+
+
+class Mastodon(Internals):
+    @api_version("1.1.0", "2.3.0", _DICT_VERSION_INSTANCE)
+    def instance(self):
+        """Information about the server (Instance, from ``/api/v1/instance``)."""
+        return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
+
+    @api_version("1.1.0", "2.3.0")
+    def instance_v1(self):
+        """The v1 instance information (Instance)."""
+        return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
+
+    @api_version("4.0.0", "4.0.0")
+    def instance_v2(self):
+        """The v2 instance information (InstanceV2)."""
+        instance = self.__api_request("GET", "/api/v2/instance/")
+        self._Mastodon__instance_v2_cache = instance
+        return instance
+
+    @api_version("2.1.2", "2.1.2", _DICT_VERSION_ACTIVITY)
+    def instance_activity(self):
+        """Weekly activity of the last 12 weeks: statuses, logins and registrations (list of Activity)."""
+        return self.__api_request("GET", "/api/v1/instance/activity")
+
+    @api_version("2.1.2", "2.1.2", "2.1.2")
+    def instance_peers(self):
+        """The domains this server federates with (list of str)."""
+        return self.__api_request("GET", "/api/v1/instance/peers")
+
+    @api_version("3.0.0", "3.0.0", "3.0.0")
+    def instance_health(self):
+        """True when the server's ``/health`` endpoint reports it healthy."""
+        status = self.__api_request("GET", "/health", parse=False).decode("utf-8", "replace")
+        return status in ("OK", "success")
+
+    @api_version("3.0.0", "3.0.0", "3.0.0")
+    def instance_nodeinfo(self, schema=_NODEINFO_20):
+        """The server's NodeInfo document for ``schema`` (NodeInfo 2.0 by default)."""
+        links = self.__api_request("GET", "/.well-known/nodeinfo")["links"]
+        schema_url = None
+        for link in links:
+            if link.get("rel") == schema:
+                schema_url = link.get("href")
+        if schema_url is None:
+            raise MastodonIllegalArgumentError("Requested nodeinfo schema is not available.")
+        try:
+            # The request core sends no token to a host other than the API's.
+            return self.__api_request("GET", schema_url, base_url_override="")
+        except (MastodonNotFoundError, MastodonNetworkError):
+            # Servers behind proxies often advertise an internal host name: try the API host.
+            return self.__api_request("GET", _path_of(schema_url))
+
+    @api_version("3.4.0", "3.4.0", _DICT_VERSION_INSTANCE)
+    def instance_rules(self):
+        """The server's rules (list of Rule)."""
+        return self.__api_request("GET", "/api/v1/instance/rules")
+
+    @api_version("4.0.0", "4.0.0")
+    def instance_domain_blocks(self):
+        """Domains the server blocks, if it publishes them (list of DomainBlock)."""
+        return self.__api_request("GET", "/api/v1/instance/domain_blocks")
+
+    @api_version("4.0.0", "4.0.0")
+    def instance_extended_description(self):
+        """The server's extended description (ExtendedDescription)."""
+        return self.__api_request("GET", "/api/v1/instance/extended_description")
+
+    @api_version("4.2.0", "4.2.0")
+    def instance_languages(self):
+        """Languages the server supports (list of SupportedLocale)."""
+        return self.__api_request("GET", "/api/v1/instance/languages")
+
+    @api_version("4.4.0", "4.4.0")
+    def instance_terms_of_service(self, date=None):
+        """The server's terms of service, the current ones or those valid on ``date`` (TermsOfService)."""
+        params = {}
+        if date is not None:
+            if not isinstance(date, datetime.date):
+                raise MastodonIllegalArgumentError("date must be a datetime.date")
+            params["date"] = date.strftime("%Y-%m-%d")
+        return self.__api_request("GET", "/api/v1/instance/terms_of_service", params)
+
+    def instance_translation_languages(self):
+        """For each source language, the languages statuses can be translated into (dict of lists)."""
+        return self.__api_request("GET", "/api/v1/instance/translation_languages")
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_EMOJI)
+    def custom_emojis(self):
+        """The server's custom emoji (list of CustomEmoji)."""
+        return self.__api_request("GET", "/api/v1/custom_emojis")
+
+    @api_version("3.0.0", "3.0.0", _DICT_VERSION_ACCOUNT)
+    def directory(self, offset=None, limit=None, order=None, local=None):
+        """Accounts in the profile directory (list of Account).
+
+        ``order`` is ``'active'`` or ``'new'``; ``local`` limits it to this server's accounts.
+        """
+        params = self.__generate_params(dict(offset=offset, limit=limit, order=order, local=local))
+        return self.__api_request("GET", "/api/v1/directory", params)
+
+    @api_version("3.1.0", "3.1.0", _DICT_VERSION_ANNOUNCEMENT)
+    def announcements(self):
+        """Current announcements of the server staff (list of Announcement)."""
+        return self.__api_request("GET", "/api/v1/announcements")
+
+    @api_version("3.1.0", "3.1.0", "3.1.0")
+    def announcement_dismiss(self, id):
+        """Mark an announcement as read."""
+        id = self.__unpack_id(id)
+        self.__api_request("POST", f"/api/v1/announcements/{id}/dismiss")
+
+    @api_version("3.1.0", "3.1.0", "3.1.0")
+    def announcement_reaction_create(self, id, reaction):
+        """React to an announcement with an emoji (unicode or a custom emoji's shortcode)."""
+        id = self.__unpack_id(id)
+        self.__api_request("PUT", f"/api/v1/announcements/{id}/reactions/{reaction}")
+
+    @api_version("3.1.0", "3.1.0", "3.1.0")
+    def announcement_reaction_delete(self, id, reaction):
+        """Remove a reaction from an announcement."""
+        id = self.__unpack_id(id)
+        self.__api_request("DELETE", f"/api/v1/announcements/{id}/reactions/{reaction}")
+
+
+def _path_of(url):
+    parts = urlsplit(url)
+    return parts.path + (("?" + parts.query) if parts.query else "")

@@ -1,0 +1,9 @@
+"""Stream listeners (being written; see the issue tracker)."""
+
+
+class StreamListener:
+    pass
+
+
+class CallbackStreamListener(StreamListener):
+    pass

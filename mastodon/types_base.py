@@ -1,0 +1,149 @@
+"""Result containers: dicts and lists whose entries read as attributes.
+
+Attribute reads must cost no more than dict indexing, because bots read
+``status.account.acct`` millions of times. An :class:`AttribAccessDict` therefore
+uses itself as its instance ``__dict__``: the interpreter finds ``d.key`` with the same
+C-level lookup it uses for any attribute, with no Python call and no exception on the
+way. Extra attributes that are not keys (pagination info, for instance) live in a
+separate slot so that they never leak into the dict's items or its JSON.
+"""
+
+_object_setattr = object.__setattr__
+_dict_new = dict.__new__
+
+
+class _DictMethod:
+    """Makes a dict method win over a key of the same name (``alerts.update`` stays the method),
+    as it does on a plain ``dict`` subclass with ``__getattr__``."""
+
+    __slots__ = ("name", "method")
+
+    def __init__(self, name):
+        self.name = name
+        self.method = getattr(dict, name)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self.method
+        return self.method.__get__(instance, owner)
+
+    def __set__(self, instance, value):
+        raise AttributeError(f"Attribute-style access is read-only: {self.name}")
+
+
+class _ExtraAttribute:
+    """An attribute set on an :class:`AttribAccessDict` that is not one of its keys."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        try:
+            return instance._attrs[self.name]
+        except (AttributeError, KeyError):
+            pass
+        try:
+            return dict.__getitem__(instance, self.name)
+        except KeyError:
+            raise AttributeError(f"Attribute not found: {self.name}") from None
+
+    def __set__(self, instance, value):
+        AttribAccessDict.__setattr__(instance, self.name, value)
+
+    def __delete__(self, instance):
+        AttribAccessDict.__delattr__(instance, self.name)
+
+
+class AttribAccessDict(dict):
+    """A ``dict`` whose keys can also be read as attributes: ``status.account.acct``.
+
+    It is a real dict: equality, ``json.dumps``, copying and pickling behave as a dict's.
+    Reading a missing key as an attribute raises ``AttributeError``; assigning to an
+    attribute that is also a key raises ``AttributeError`` (use item assignment for that).
+    Other attributes can be set freely and are not part of the dict's items.
+    """
+
+    __slots__ = ("__dict__", "_attrs")
+
+    def __init__(self, *args, **kwargs):
+        dict.__init__(self, *args, **kwargs)
+        _object_setattr(self, "__dict__", self)
+
+    def __setattr__(self, attr, value):
+        if attr in self:
+            raise AttributeError(f"Attribute-style access is read-only: {attr}")
+        if attr == "__dict__":
+            raise AttributeError("__dict__ cannot be replaced")
+        existing = getattr(type(self), attr, None)
+        if existing is None:
+            # A class-level descriptor per extra name keeps plain key reads free of any
+            # Python-level __getattr__ hook (which would slow down every attribute read).
+            setattr(AttribAccessDict, attr, _ExtraAttribute(attr))
+        elif not isinstance(existing, _ExtraAttribute):
+            raise AttributeError(f"Cannot replace the dict attribute {attr!r}")
+        try:
+            attrs = self._attrs
+        except AttributeError:
+            attrs = {}
+            _object_setattr(self, "_attrs", attrs)
+        attrs[attr] = value
+
+    def __delattr__(self, attr):
+        try:
+            del self._attrs[attr]
+        except (AttributeError, KeyError):
+            raise AttributeError(f"Attribute not found: {attr}") from None
+
+    def __dir__(self):
+        return sorted(set(dir(type(self))) | {k for k in self if isinstance(k, str)})
+
+    def __reduce__(self):
+        state = getattr(self, "_attrs", None)
+        return (self.__class__, (dict(self),), state)
+
+    def __setstate__(self, state):
+        if state:
+            _object_setattr(self, "_attrs", dict(state))
+
+
+for _name in ("keys", "values", "items", "get", "pop", "popitem", "update", "copy", "clear", "setdefault"):
+    setattr(AttribAccessDict, _name, _DictMethod(_name))
+for _name in ("_pagination_next", "_pagination_prev", "_async_refresh"):
+    setattr(AttribAccessDict, _name, _ExtraAttribute(_name))
+del _name
+
+
+def _fast_attrib_dict(plain):
+    """Wrap a freshly decoded dict without a Python-level ``__init__`` call (hot path)."""
+    wrapped = _dict_new(AttribAccessDict)
+    dict.update(wrapped, plain)
+    _object_setattr(wrapped, "__dict__", wrapped)
+    return wrapped
+
+
+class AttribAccessList(list):
+    """A ``list`` that can carry attributes, used for pages of results.
+
+    A page carries ``_pagination_next`` and ``_pagination_prev`` when the server sent a
+    ``Link`` header for it.
+    """
+
+    def __reduce__(self):
+        return (self.__class__, (list(self),), dict(self.__dict__) or None)
+
+
+# The names Mastodon.py 2.x uses for the same containers.
+PaginatableList = AttribAccessList
+NonPaginatableList = AttribAccessList
+
+
+class PaginationInfo(AttribAccessDict):
+    """Where the next or previous page of a paginated result is: the method, endpoint and parameters."""
+
+
+class AsyncRefresh(AttribAccessDict):
+    """State of a server-side background refresh (``Mastodon-Async-Refresh`` header)."""

@@ -1,0 +1,193 @@
+"""Utility methods (versions, pagination, blurhash, server time) and the shared helpers of the package."""
+
+import datetime
+import email.utils
+import unicodedata
+import re
+
+from .compat import IMPL_HAS_BLURHASH, IMPL_HAS_GRAPHEME
+from .errors import (
+    MastodonAPIError, MastodonError, MastodonIllegalArgumentError, MastodonVersionError,
+)
+from .internals import Mastodon as Internals
+from .types_base import AttribAccessDict, AttribAccessList, PaginationInfo  # noqa: F401 (re-exported)
+from .versions import api_version, max_version, parse_version_string  # noqa: F401 (re-exported)
+
+if IMPL_HAS_BLURHASH:
+    import blurhash
+
+if IMPL_HAS_GRAPHEME:
+    import grapheme
+
+__all__ = ["AttribAccessDict", "AttribAccessList", "api_version", "parse_version_string", "max_version"]
+
+_URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
+
+
+class Mastodon(Internals):
+    def set_language(self, lang):
+        """Send ``lang`` (an ISO 639 code) with every request from now on, or stop when None."""
+        self.lang = lang
+
+    def retrieve_mastodon_version(self, fail_hard=False):
+        """Fetch the server version from the instance information and remember it.
+
+        Returns the normalised version string. When the server is unreachable or its version
+        cannot be read, the version is assumed to be ``1.0.0``, ``version_check_worked`` becomes
+        False and version gates stop refusing calls (or, with ``fail_hard``, a
+        :class:`MastodonVersionError` is raised).
+        """
+        try:
+            version_str = self.__normalize_version_string(self.__instance()["version"])
+            major, minor, patch = parse_version_string(version_str)
+            worked = True
+        except (MastodonError, KeyError, TypeError, AttributeError) as e:
+            if fail_hard:
+                raise MastodonVersionError(f"Could not determine the server version: {e}") from e
+            version_str, (major, minor, patch), worked = "1.0.0", (1, 0, 0), False
+        self.mastodon_major, self.mastodon_minor, self.mastodon_patch = major, minor, patch
+        self.version_check_worked = worked
+        return version_str
+
+    def verify_minimum_version(self, version_str, cached=False):
+        """Whether the server is at least ``version_str``. Re-reads the version unless ``cached``."""
+        if not cached:
+            self.retrieve_mastodon_version()
+        return (self.mastodon_major, self.mastodon_minor, self.mastodon_patch) >= parse_version_string(version_str)
+
+    def get_approx_server_time(self):
+        """The server's clock, from the ``Date`` header of ``HEAD /``, as a naive local datetime."""
+        response = self.__api_request("HEAD", "/", return_response_object=True)
+        date = response.headers.get("Date")
+        if not date:
+            raise MastodonAPIError("No server time in Date header.")
+        try:
+            when = email.utils.parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError) as e:
+            raise MastodonAPIError(f"Unreadable Date header: {date!r}") from e
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return when.astimezone().replace(tzinfo=None)
+
+    def decode_blurhash(self, media_dict, out_size=(16, 16), size_per_component=True, return_linear=True):
+        """Decode the ``blurhash`` of a media attachment into a ``[height][width][3]`` list of floats.
+
+        With ``size_per_component`` the output has ``out_size`` pixels per blurhash component;
+        with ``return_linear`` the values are linear RGB in 0..1, else sRGB in 0..255.
+        """
+        if not IMPL_HAS_BLURHASH:
+            raise NotImplementedError("To use the blurhash functions, please install the blurhash Python module.")
+        hash_ = media_dict.get("blurhash") if isinstance(media_dict, dict) else None
+        if not isinstance(hash_, str) or not hash_:
+            raise MastodonIllegalArgumentError("The media dict has no blurhash.")
+        try:
+            if size_per_component:
+                components_x, components_y = blurhash.components(hash_)
+                size = (components_x * out_size[0], components_y * out_size[1])
+            else:
+                size = out_size
+            return blurhash.decode(hash_, size[0], size[1], linear=return_linear)
+        except ValueError as e:
+            raise MastodonIllegalArgumentError(f"Invalid blurhash {hash_!r}: {e}") from e
+
+    # -----------------------------------------------------------------------------------------
+    # Pagination
+
+    def __pagination_request(self, page, attribute):
+        if isinstance(page, list):
+            if not page:
+                return None
+            info = getattr(page, attribute, None)
+            if info is None:
+                return None
+        elif isinstance(page, dict):
+            info = page
+        else:
+            raise MastodonIllegalArgumentError(f"Cannot paginate from a {type(page).__name__}")
+        params = dict(info)
+        try:
+            method = params.pop("_pagination_method")
+            endpoint = params.pop("_pagination_endpoint")
+        except KeyError:
+            raise MastodonIllegalArgumentError("Not a pagination dict: no method or endpoint") from None
+        return self.__api_request(method, endpoint, params)
+
+    def fetch_next(self, previous_page):
+        """The page after ``previous_page`` (a page or its ``_pagination_next`` dict), or None at the end."""
+        return self.__pagination_request(previous_page, "_pagination_next")
+
+    def fetch_previous(self, next_page):
+        """The page before ``next_page`` (a page or its ``_pagination_prev`` dict), or None at the start."""
+        return self.__pagination_request(next_page, "_pagination_prev")
+
+    def fetch_remaining(self, first_page):
+        """Every item from ``first_page`` to the last page, as one list.
+
+        The first page is not copied item by item; only the items themselves are kept.
+        """
+        items = list(first_page)
+        page = first_page
+        while True:
+            page = self.fetch_next(page)
+            if not page:
+                break
+            items.extend(page)
+        return items
+
+    def get_pagination_info(self, page, pagination_direction):
+        """The stored pagination info of ``page`` in ``pagination_direction`` (``'next'`` or
+        ``'previous'``), or None."""
+        if pagination_direction not in ("next", "previous"):
+            raise MastodonIllegalArgumentError("pagination_direction must be 'next' or 'previous'")
+        attribute = "_pagination_next" if pagination_direction == "next" else "_pagination_prev"
+        info = getattr(page, attribute, None)
+        return PaginationInfo(info) if info is not None else None
+
+    def pagination_iterator(self, start_page, direction="next", return_pagination_info=False):
+        """Iterate over items page by page, fetching lazily; only one page is held at a time.
+
+        ``start_page`` is a page or a pagination info dict. With ``return_pagination_info`` each
+        item comes as ``(item, info)`` where ``info`` leads to the page after the item's page.
+        """
+        if direction not in ("next", "previous"):
+            raise MastodonIllegalArgumentError("direction must be 'next' or 'previous'")
+        fetch = self.fetch_next if direction == "next" else self.fetch_previous
+        page = start_page if isinstance(start_page, list) else fetch(start_page)
+        while page:
+            info = self.get_pagination_info(page, direction) if return_pagination_info else None
+            for item in page:
+                yield (item, info) if return_pagination_info else item
+            page = fetch(page)
+
+    # -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def get_status_length(text, spoiler_text=""):
+        """The length Mastodon counts for a status: links count 23 characters, remote mentions
+        only their local part, and characters are user-perceived characters (graphemes)."""
+        text = _URL_RE.sub("x" * 23, text)
+        text = _MENTION_RE.sub(lambda m: "@" + m.group(1), text)
+        return _grapheme_length(text) + _grapheme_length(spoiler_text or "")
+
+
+def _grapheme_length(text):
+    if IMPL_HAS_GRAPHEME:
+        return grapheme.length(text)
+    # Without the grapheme package: count base characters, folding combining marks, variation
+    # selectors, skin tone modifiers and zero-width-joiner sequences into the character before.
+    count = 0
+    join_next = False
+    for char in text:
+        code = ord(char)
+        if join_next:
+            join_next = False
+            continue
+        if char == "\u200d":
+            join_next = True
+            continue
+        if unicodedata.combining(char) or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF \
+                or 0xE0020 <= code <= 0xE007F or unicodedata.category(char) == "Me":
+            continue
+        count += 1
+    return count

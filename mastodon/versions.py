@@ -1,0 +1,98 @@
+"""Mastodon versions: parsing, comparison, the per-method version gate and the entity version table."""
+
+import re
+
+from decorator import decorate
+
+from .errors import MastodonVersionError
+
+# The server version in which each returned entity last changed (Mastodon.py 1.8.1 table).
+_DICT_VERSION_APPLICATION = "2.7.2"
+_DICT_VERSION_MENTION = "1.0.0"
+_DICT_VERSION_MEDIA = "3.2.0"
+_DICT_VERSION_ACCOUNT = "3.3.0"
+_DICT_VERSION_POLL = "2.8.0"
+_DICT_VERSION_STATUS = "3.3.0"
+_DICT_VERSION_INSTANCE = "3.4.0"
+_DICT_VERSION_HASHTAG = "2.3.4"
+_DICT_VERSION_EMOJI = "3.0.0"
+_DICT_VERSION_RELATIONSHIP = "3.3.0"
+_DICT_VERSION_NOTIFICATION = "3.5.0"
+_DICT_VERSION_CONTEXT = "3.3.0"
+_DICT_VERSION_LIST = "2.1.0"
+_DICT_VERSION_CARD = "3.2.0"
+_DICT_VERSION_SEARCHRESULT = "3.3.0"
+_DICT_VERSION_ACTIVITY = "2.1.2"
+_DICT_VERSION_REPORT = "2.9.1"
+_DICT_VERSION_PUSH = "2.4.0"
+_DICT_VERSION_PUSH_NOTIF = "2.4.0"
+_DICT_VERSION_FILTER = "2.4.3"
+_DICT_VERSION_CONVERSATION = "3.3.0"
+_DICT_VERSION_SCHEDULED_STATUS = "3.3.0"
+_DICT_VERSION_PREFERENCES = "2.8.0"
+_DICT_VERSION_ADMIN_ACCOUNT = "4.0.0"
+_DICT_VERSION_FEATURED_TAG = "3.0.0"
+_DICT_VERSION_MARKER = "3.0.0"
+_DICT_VERSION_REACTION = "3.1.0"
+_DICT_VERSION_ANNOUNCEMENT = "3.1.0"
+_DICT_VERSION_STATUS_EDIT = "3.5.0"
+_DICT_VERSION_FAMILIAR_FOLLOWERS = "3.5.0"
+_DICT_VERSION_ADMIN_DOMAIN_BLOCK = "4.0.0"
+_DICT_VERSION_ADMIN_MEASURE = "3.5.0"
+_DICT_VERSION_ADMIN_DIMENSION = "3.5.0"
+_DICT_VERSION_ADMIN_RETENTION = "3.5.0"
+
+_LEADING_DIGITS = re.compile(r"\d*")
+
+
+def parse_version_string(version_string):
+    """Parse ``"4.2.1"`` (or ``"4.2.1rc2"``, ``"4.2"``) into ``(4, 2, 1)``.
+
+    Missing minor and patch parts count as 0. A string that does not start with a
+    number raises :class:`MastodonVersionError`.
+    """
+    if not isinstance(version_string, str):
+        raise MastodonVersionError(f"Version must be a string, not {type(version_string).__name__}")
+    parts = version_string.split(".")[:3]
+    numbers = []
+    for part in parts:
+        digits = _LEADING_DIGITS.match(part).group(0)
+        if not digits:
+            break
+        numbers.append(int(digits))
+    if not numbers:
+        raise MastodonVersionError(f"Could not parse version string {version_string!r}")
+    numbers += [0] * (3 - len(numbers))
+    return tuple(numbers)
+
+
+def max_version(*version_strings):
+    """Return the highest of the given version strings (``None`` entries are ignored)."""
+    present = [v for v in version_strings if v is not None]
+    return max(present, key=parse_version_string)
+
+
+def api_version(created_ver, last_changed_ver=None, return_value_ver=None):
+    """Gate a ``Mastodon`` method on the server version.
+
+    ``created_ver`` is the Mastodon version that introduced the endpoint, ``last_changed_ver``
+    the one that last changed it and ``return_value_ver`` the one that last changed the entity
+    it returns. Which of them is enforced depends on the instance's ``version_check_mode``.
+    The wrapper keeps the wrapped signature, so Sphinx and ``inspect`` see the real one.
+    """
+    if last_changed_ver is None:
+        last_changed_ver = created_ver
+
+    def decorate_method(function):
+        def gate(function, self, *args, **kwargs):
+            self._Mastodon__check_version(created_ver, last_changed_ver, return_value_ver, function.__name__)
+            return function(self, *args, **kwargs)
+
+        wrapped = decorate(function, gate)
+        wrapped._mastodon_api_version = (created_ver, last_changed_ver, return_value_ver)
+        if wrapped.__doc__ is not None:
+            wrapped.__doc__ = wrapped.__doc__.rstrip() + (
+                f"\n\n        Added: Mastodon v{created_ver}, last changed: Mastodon v{last_changed_ver}\n")
+        return wrapped
+
+    return decorate_method

@@ -1,0 +1,35 @@
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from server import RecordingServer  # noqa: E402
+
+from mastodon import Mastodon  # noqa: E402
+
+TOKEN = "test-access-token-0123456789"
+
+
+@pytest.fixture
+def server():
+    with RecordingServer() as running:
+        yield running
+
+
+@pytest.fixture
+def make_api(server):
+    """Build a client against the recording server; keywords override the defaults
+    (a 4.5.0 server, version gates on, a user token, rate limiting in 'throw' mode)."""
+    def make(**kwargs):
+        options = dict(api_base_url=server.url, access_token=TOKEN, mastodon_version="4.5.0",
+                       version_check_mode="created", ratelimit_method="throw")
+        options.update(kwargs)
+        return Mastodon(**options)
+    return make
+
+
+@pytest.fixture
+def api(make_api):
+    return make_api()
