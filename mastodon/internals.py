@@ -72,6 +72,7 @@ _STATUS_ERRORS = {
 _PAGINATION_KEYS = ("max_id", "min_id", "since_id")
 _SECRET_PARAMS = frozenset(("access_token", "client_secret", "password", "token", "refresh_token", "code"))
 _MAX_SLEEP = 300
+_RESET_MARGIN = 0.1  # seconds added to a rate-limit reset before assuming a fresh budget
 
 
 def _parse_date(value):
@@ -454,9 +455,14 @@ class Mastodon:
         """Send, and in wait/pace mode sleep out a 429 and send again."""
         retries_without_hint = 0
         while True:
-            if do_ratelimiting and self.ratelimit_method == "pace":
+            pacing = do_ratelimiting and self.ratelimit_method == "pace"
+            if pacing:
                 self.__ratelimit_pace()
-            response = self.__send(method, url, kwargs)
+            try:
+                response = self.__send(method, url, kwargs)
+            finally:
+                if pacing:
+                    self.__ratelimit_release()
             if do_ratelimiting:
                 self.__ratelimit_update(response)
             if response.status_code != 429:
@@ -505,27 +511,32 @@ class Mastodon:
             return lock
 
     def __ratelimit_pace(self):
-        """Spread requests over the window so the budget lasts until the reset.
+        """Spread requests over the window so that the budget lasts until the reset.
 
-        Holding the lock while sleeping serialises threads sharing this instance, and each
-        request reserves one unit of the budget, so concurrent callers cannot burst past it.
+        Holding the lock while sleeping serialises the threads sharing this instance, and each
+        request reserves one unit of the budget before it is sent, so concurrent callers cannot
+        burst past it.
         """
         with self.__ratelimit_lock():
             now = time.time()
-            if now >= self.ratelimit_reset and self.ratelimit_remaining <= 0:
-                self.ratelimit_remaining = self.ratelimit_limit
             if self.ratelimit_remaining <= 0:
-                wait = self.ratelimit_reset - now
+                # Out of budget: wait for the window to end (with a margin for clock skew).
+                wait = self.ratelimit_reset + _RESET_MARGIN - now
             else:
                 time_wait = (self.ratelimit_reset - now) / self.ratelimit_remaining
                 wait = (time_wait - (now - self.ratelimit_lastcall)) / self.ratelimit_pacefactor
             if wait > 0:
                 time.sleep(min(wait, _MAX_SLEEP))
                 now = time.time()
-                if now >= self.ratelimit_reset and self.ratelimit_remaining <= 0:
-                    self.ratelimit_remaining = self.ratelimit_limit
+            if self.ratelimit_remaining <= 0 and now >= self.ratelimit_reset:
+                self.ratelimit_remaining = self.ratelimit_limit
             self.ratelimit_lastcall = now
             self.ratelimit_remaining -= 1
+            self._Mastodon__ratelimit_in_flight = getattr(self, "_Mastodon__ratelimit_in_flight", 0) + 1
+
+    def __ratelimit_release(self):
+        with self.__ratelimit_lock():
+            self._Mastodon__ratelimit_in_flight -= 1
 
     def __ratelimit_update(self, response):
         """Read the X-RateLimit-* headers; missing or malformed ones are ignored."""
@@ -543,18 +554,21 @@ class Mastodon:
         with self.__ratelimit_lock():
             if limit is not None:
                 self.ratelimit_limit = limit
+            new_window = reset is not None and reset > self.ratelimit_reset + _RESET_MARGIN
             if reset is not None:
-                new_window = reset > self.ratelimit_reset + 0.5
                 self.ratelimit_reset = reset
+            if remaining is None:
+                return
+            if self.ratelimit_method != "pace":
+                self.ratelimit_remaining = remaining
+                return
+            # Requests still in flight may or may not have been counted by the server yet:
+            # assume they were not, and never let an older answer undo reservations made since.
+            in_flight = getattr(self, "_Mastodon__ratelimit_in_flight", 0)
+            if new_window:
+                self.ratelimit_remaining = remaining - in_flight
             else:
-                new_window = False
-            if remaining is not None:
-                if new_window or self.ratelimit_method != "pace":
-                    self.ratelimit_remaining = remaining
-                else:
-                    # Answers to concurrent requests arrive out of order: never let an older,
-                    # higher count undo reservations made since.
-                    self.ratelimit_remaining = min(self.ratelimit_remaining, remaining)
+                self.ratelimit_remaining = min(self.ratelimit_remaining, remaining - in_flight)
 
     def __ratelimit_retry_wait(self, response):
         now = time.time()

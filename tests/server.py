@@ -207,7 +207,9 @@ class RecordingServer:
                     headers.setdefault("content-type", "application/json; charset=utf-8")
                 headers.pop("content-length", None)
                 headers.pop("transfer-encoding", None)
-                self.send_response(answer.status)
+                self.send_response_only(answer.status)
+                if "date" not in headers:
+                    self.send_header("Date", self.date_time_string())
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
@@ -217,7 +219,11 @@ class RecordingServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class QuietServer(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # clients that time out or hang up on purpose are part of the tests
+
+        self._httpd = QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs=dict(poll_interval=0.05),
