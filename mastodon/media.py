@@ -1,7 +1,112 @@
-"""The media endpoints (being written; see the issue tracker)."""
+"""Media attachments: uploading, waiting for processing, updating and fetching them."""
 
+import time
+
+from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonVersionError
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_MEDIA, api_version
+
+# Waiting for server-side processing: first wait, growth factor and cap of the backoff (seconds).
+_POLL_FIRST_WAIT = 0.5
+_POLL_BACKOFF = 1.5
+_POLL_MAX_WAIT = 5.0
+_DEFAULT_SYNCHRONOUS_TIMEOUT = 300.0
+_sleep = time.sleep
+_monotonic = time.monotonic
+
+
+def _format_focus(focus):
+    """``(x, y)`` → ``"x,y"``; a ready string passes unchanged."""
+    if isinstance(focus, str):
+        return focus
+    try:
+        x, y = focus
+    except (TypeError, ValueError):
+        raise MastodonIllegalArgumentError(f"focus must be an (x, y) pair, not {focus!r}") from None
+    return f"{x},{y}"
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("1.0.0", "3.2.0", _DICT_VERSION_MEDIA)
+    def media_post(self, media_file, mime_type=None, description=None, focus=None, file_name=None,
+                   thumbnail=None, thumbnail_mime_type=None, synchronous=False,
+                   synchronous_timeout=_DEFAULT_SYNCHRONOUS_TIMEOUT):
+        """Upload an image, video or audio file; attach it to a status via its id. Returns a MediaAttachment.
+
+        ``media_file`` is a path (the mime type is then detected: python-magic, else the file
+        extension) or bytes / a file object together with ``mime_type``. ``description`` is the alt
+        text, ``focus`` an ``(x, y)`` pair in -1..1, ``thumbnail`` a custom preview (Mastodon 3.2).
+
+        Large files are processed by the server after the upload (``url`` is None until then).
+        With ``synchronous=True`` the call waits for that, polling with a growing interval, for at
+        most ``synchronous_timeout`` seconds. Raises MastodonFileNotFoundError or
+        MastodonIllegalArgumentError for bad input (nothing sent), MastodonAPIError when the server
+        fails to process the file or the wait times out; rate-limit and network errors propagate.
+        """
+        files = {"file": self.__load_media_file(media_file, mime_type, file_name)}
+        if focus is not None:
+            focus = _format_focus(focus)
+        if thumbnail is not None:
+            if not self.__version_at_least("3.2.0"):
+                raise MastodonVersionError("Thumbnail requires version > 3.2.0")
+            files["thumbnail"] = self.__load_media_file(thumbnail, thumbnail_mime_type)
+        params = {key: value for key, value in (("description", description), ("focus", focus))
+                  if value is not None}
+
+        if self.__version_at_least("3.1.4"):
+            media = self.__api_request("POST", "/api/v2/media", params, files=files)
+            if synchronous:
+                media = self.__wait_for_media(media, synchronous_timeout)
+            return media
+        return self.__api_request("POST", "/api/v1/media", params, files=files)
+
+    def __wait_for_media(self, media, timeout):
+        """Poll ``GET /api/v1/media/:id`` until the attachment has a ``url``.
+
+        206 (still processing) parses like any 2xx answer, with ``url`` None; 422 means the server
+        gave up on the file. Other errors, rate limits and network failures propagate unchanged.
+        """
+        deadline = _monotonic() + timeout
+        wait = _POLL_FIRST_WAIT
+        while media.get("url") is None:
+            remaining = deadline - _monotonic()
+            if remaining <= 0:
+                error = MastodonAPIError(
+                    f"Media attachment {media.get('id')} was still being processed after {timeout} seconds")
+                error.media = media
+                raise error
+            _sleep(min(wait, remaining))
+            wait = min(wait * _POLL_BACKOFF, _POLL_MAX_WAIT)
+            try:
+                media = self.media(media)
+            except MastodonAPIError as e:
+                if e.status_code != 422:
+                    raise
+                error = MastodonAPIError("Mastodon API returned error", e.status_code, e.reason,
+                                         e.error or "Attachment could not be processed")
+                for name in ("status_code", "reason", "details", "response"):
+                    setattr(error, name, getattr(e, name))
+                error.error = e.error or "Attachment could not be processed"
+                raise error from e
+        return media
+
+    @api_version("2.3.0", "3.2.0", _DICT_VERSION_MEDIA)
+    def media_update(self, id, description=None, focus=None, thumbnail=None, thumbnail_mime_type=None):
+        """Change the description, focus point or thumbnail of an uploaded attachment. Returns the
+        MediaAttachment. A thumbnail needs Mastodon 3.2 (MastodonVersionError otherwise)."""
+        id = self.__unpack_id(id)
+        if focus is not None:
+            focus = _format_focus(focus)
+        params = self.__generate_params(dict(description=description, focus=focus))
+        if thumbnail is not None:
+            if not self.__version_at_least("3.2.0"):
+                raise MastodonVersionError("Thumbnail requires version > 3.2.0")
+            files = {"thumbnail": self.__load_media_file(thumbnail, thumbnail_mime_type)}
+            return self.__api_request("PUT", f"/api/v1/media/{id}", params, files=files)
+        return self.__api_request("PUT", f"/api/v1/media/{id}", params)
+
+    @api_version("3.1.4", "3.1.4", _DICT_VERSION_MEDIA)
+    def media(self, id):
+        """Fetch an uploaded attachment (MediaAttachment); ``url`` is None while it is processed."""
+        id = self.__unpack_id(id)
+        return self.__api_request("GET", f"/api/v1/media/{id}")

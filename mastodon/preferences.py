@@ -1,7 +1,38 @@
-"""The preferences endpoints (being written; see the issue tracker)."""
+"""Account preferences and read markers."""
 
+from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_MARKER, _DICT_VERSION_PREFERENCES, api_version
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("2.8.0", "2.8.0", _DICT_VERSION_PREFERENCES)
+    def preferences(self):
+        """Your preferences: default visibility, sensitivity, language, expansion settings (Preferences)."""
+        return self.__api_request("GET", "/api/v1/preferences")
+
+    @api_version("3.0.0", "3.0.0", _DICT_VERSION_MARKER)
+    def markers_get(self, timeline=["home"]):  # noqa: B006 (the default is part of the public signature; never mutated)
+        """Your read positions in ``timeline`` (``home``, ``notifications`` or a list of both).
+
+        Returns a dict from timeline name to Marker.
+        """
+        timelines = list(timeline) if isinstance(timeline, (list, tuple)) else [timeline]
+        params = self.__generate_params(dict(timeline=timelines))
+        return self.__api_request("GET", "/api/v1/markers", params)
+
+    @api_version("3.0.0", "3.0.0", _DICT_VERSION_MARKER)
+    def markers_set(self, timelines, last_read_ids):
+        """Set read positions: ``timelines`` and ``last_read_ids`` (ids or statuses/notifications) are
+        single values or lists of equal length. Returns a dict from timeline name to Marker.
+        Lists of different lengths raise MastodonIllegalArgumentError."""
+        if not isinstance(timelines, (list, tuple)):
+            timelines = [timelines]
+        if not isinstance(last_read_ids, (list, tuple)):
+            last_read_ids = [last_read_ids]
+        if len(timelines) != len(last_read_ids):
+            raise MastodonIllegalArgumentError("Number of specified timelines and ids must be the same")
+        params = {}
+        for name, last_read_id in zip(timelines, last_read_ids):
+            params[name] = {"last_read_id": self.__unpack_id(last_read_id)}
+        return self.__api_request("POST", "/api/v1/markers", params, use_json=True)

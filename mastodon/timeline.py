@@ -1,7 +1,79 @@
-"""The timeline endpoints (being written; see the issue tracker)."""
+"""Timelines: home, local, public (federated), hashtag, list and link feeds."""
 
+from urllib.parse import quote
+
+from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_STATUS, api_version
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
+    def timeline(self, timeline="home", max_id=None, min_id=None, since_id=None, limit=None, only_media=False,
+                 local=False, remote=False):
+        """A page of statuses from a timeline (paginated list of Status), newest first.
+
+        ``timeline`` is ``home``, ``local``, ``public``, ``tag/<hashtag>``, ``list/<id>`` or
+        ``link?url=<url>``. ``only_media``, ``local`` and ``remote`` filter the public timelines.
+        ``max_id``/``min_id``/``since_id`` accept ids, statuses or datetimes.
+        """
+        params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
+                                             only_media=only_media or None, local=local or None,
+                                             remote=remote or None))
+        if timeline == "local":
+            timeline = "public"
+            params["local"] = "1"
+        return self.__api_request("GET", f"/api/v1/timelines/{timeline}", params)
+
+    @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
+    def timeline_home(self, max_id=None, min_id=None, since_id=None, limit=None, only_media=False, local=False,
+                      remote=False):
+        """A page of your home timeline (paginated list of Status)."""
+        return self.timeline("home", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
+                             only_media=only_media, local=local, remote=remote)
+
+    @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
+    def timeline_local(self, max_id=None, min_id=None, since_id=None, limit=None, only_media=False):
+        """A page of the local timeline: public statuses of this server (paginated list of Status)."""
+        return self.timeline("local", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
+                             only_media=only_media)
+
+    @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
+    def timeline_public(self, max_id=None, min_id=None, since_id=None, limit=None, only_media=False, local=False,
+                        remote=False):
+        """A page of the federated timeline (paginated list of Status); ``local`` / ``remote`` narrow it."""
+        return self.timeline("public", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
+                             only_media=only_media, local=local, remote=remote)
+
+    @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
+    def timeline_hashtag(self, hashtag, local=False, max_id=None, min_id=None, since_id=None, limit=None,
+                         only_media=False, remote=False):
+        """A page of public statuses with a hashtag, given without the ``#`` (paginated list of Status).
+
+        A leading ``#`` raises MastodonIllegalArgumentError before anything is sent.
+        """
+        if not isinstance(hashtag, str):
+            raise MastodonIllegalArgumentError("hashtag must be a string")
+        if hashtag.startswith("#"):
+            raise MastodonIllegalArgumentError("Hashtag parameter should omit leading #")
+        return self.timeline(f"tag/{hashtag}", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
+                             only_media=only_media, local=local, remote=remote)
+
+    @api_version("2.1.0", "3.1.4", _DICT_VERSION_STATUS)
+    def timeline_list(self, id, max_id=None, min_id=None, since_id=None, limit=None, only_media=False,
+                      local=False, remote=False):
+        """A page of the timeline of one of your lists (paginated list of Status)."""
+        id = self.__unpack_id(id)
+        return self.timeline(f"list/{id}", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
+                             only_media=only_media, local=local, remote=remote)
+
+    def timeline_link(self, url, local=False, max_id=None, min_id=None, since_id=None, limit=None,
+                      only_media=False, remote=False):
+        """A page of public statuses sharing a trending link (paginated list of Status; Mastodon 4.3).
+
+        The URL is percent-encoded into the query, so ``&``, ``#`` and ``?`` in it survive.
+        """
+        if not isinstance(url, str) or not url:
+            raise MastodonIllegalArgumentError("url must be a non-empty string")
+        return self.timeline(f"link?url={quote(url, safe=':/')}", max_id=max_id, min_id=min_id,
+                             since_id=since_id, limit=limit, only_media=only_media, local=local, remote=remote)
