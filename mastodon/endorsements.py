@@ -1,7 +1,11 @@
-"""The endorsements endpoints (being written; see the issue tracker)."""
+"""Endorsements: the accounts the logged-in user features on their profile."""
 
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_ACCOUNT, api_version
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("2.5.0", "2.5.0", _DICT_VERSION_ACCOUNT)
+    def endorsements(self):
+        """The accounts the logged-in user endorses (features) on their profile (list of Account)."""
+        return self.__api_request("GET", "/api/v1/endorsements")

@@ -1,7 +1,94 @@
-"""The lists endpoints (being written; see the issue tracker)."""
+"""Lists: named groups of followed accounts, each with its own timeline."""
 
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_ACCOUNT, _DICT_VERSION_LIST, api_version
+
+
+class _DefaultStr(str):
+    """A default that reads as the plain string but tells "not given" apart from an explicit value."""
+
+
+class _DefaultFalse(int):
+    """A False default that tells "not given" apart from an explicit ``False``."""
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "False"
+
+
+# Mastodon.py 1.8.1 sent only the title; the 2.x options go out only when the caller gives them,
+# so an old-style call neither changes nor resets them.
+_REPLIES_POLICY_DEFAULT = _DefaultStr("list")
+_EXCLUSIVE_DEFAULT = _DefaultFalse(0)
+
+
+def _given(value):
+    return None if value is _REPLIES_POLICY_DEFAULT or value is _EXCLUSIVE_DEFAULT else value
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def lists(self):
+        """The logged-in user's lists (list of UserList)."""
+        return self.__api_request("GET", "/api/v1/lists")
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def list(self, id):
+        """One of the logged-in user's lists (UserList)."""
+        id = self.__unpack_id(id)
+        return self.__api_request("GET", f"/api/v1/lists/{id}")
+
+    @api_version("2.1.0", "2.6.0", _DICT_VERSION_ACCOUNT)
+    def list_accounts(self, id, max_id=None, min_id=None, since_id=None, limit=None):
+        """The accounts in a list (paginated list of Account)."""
+        id = self.__unpack_id(id)
+        params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
+        return self.__api_request("GET", f"/api/v1/lists/{id}/accounts", params)
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def list_create(self, title, replies_policy=_REPLIES_POLICY_DEFAULT, exclusive=_EXCLUSIVE_DEFAULT):
+        """Create a list; returns the new UserList.
+
+        ``replies_policy`` (``'list'``, ``'followed'`` or ``'none'``) decides which replies show in
+        the list's timeline; ``exclusive`` hides the list's members from the home timeline. Both
+        are sent only when given (the server's defaults are the same).
+        """
+        params = self.__generate_params(dict(title=title, replies_policy=_given(replies_policy),
+                                             exclusive=_given(exclusive)))
+        return self.__api_request("POST", "/api/v1/lists", params)
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def list_update(self, id, title, replies_policy=_REPLIES_POLICY_DEFAULT, exclusive=_EXCLUSIVE_DEFAULT):
+        """Rename a list and change its options; returns the updated UserList.
+
+        ``replies_policy`` and ``exclusive`` are sent only when given, so leaving them out keeps
+        their current values.
+        """
+        id = self.__unpack_id(id)
+        params = self.__generate_params(dict(title=title, replies_policy=_given(replies_policy),
+                                             exclusive=_given(exclusive)))
+        return self.__api_request("PUT", f"/api/v1/lists/{id}", params)
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def list_delete(self, id):
+        """Delete a list."""
+        id = self.__unpack_id(id)
+        self.__api_request("DELETE", f"/api/v1/lists/{id}")
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def list_accounts_add(self, id, account_ids):
+        """Add one account or a list of accounts (which the user must follow) to a list."""
+        id = self.__unpack_id(id)
+        account_ids = self.__unpack_id(account_ids, listify=True)
+        params = self.__generate_params(dict(account_ids=account_ids))
+        self.__api_request("POST", f"/api/v1/lists/{id}/accounts", params)
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
+    def list_accounts_delete(self, id, account_ids):
+        """Remove one account or a list of accounts from a list."""
+        id = self.__unpack_id(id)
+        account_ids = self.__unpack_id(account_ids, listify=True)
+        params = self.__generate_params(dict(account_ids=account_ids))
+        self.__api_request("DELETE", f"/api/v1/lists/{id}/accounts", params)

@@ -1,7 +1,43 @@
-"""The reports endpoints (being written; see the issue tracker)."""
+"""Reporting accounts and statuses to the server's moderators."""
 
+from .errors import MastodonIllegalArgumentError, MastodonVersionError
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_REPORT, api_version
+
+_REPORT_CATEGORIES = ("spam", "violation", "legal", "other")
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("1.1.0", "1.1.0", _DICT_VERSION_REPORT)
+    def reports(self):
+        """The reports the logged-in user filed (list of Report).
+
+        The endpoint was removed in Mastodon 2.5.0; on such servers (by the cached version)
+        MastodonVersionError is raised and nothing is sent.
+        """
+        if self.__version_at_least("2.5.0"):
+            raise MastodonVersionError("API removed in Mastodon 2.5.0")
+        return self.__api_request("GET", "/api/v1/reports")
+
+    @api_version("1.1.0", "3.5.0", _DICT_VERSION_REPORT)
+    def report(self, account_id, status_ids=None, comment=None, forward=False, category=None, rule_ids=None,
+               forward_to_domains=None):
+        """Report an account (and optionally some of its statuses) to the moderators; returns the Report.
+
+        ``forward`` also sends the report to the account's server (or only to the domains in
+        ``forward_to_domains``); ``category`` is ``'spam'``, ``'violation'`` (then give the
+        broken ``rule_ids``), ``'legal'`` or ``'other'``. An unknown category raises
+        MastodonIllegalArgumentError before anything is sent.
+        """
+        if category is not None and category not in _REPORT_CATEGORIES:
+            raise MastodonIllegalArgumentError(
+                f"Invalid report category {category!r} (must be one of {', '.join(_REPORT_CATEGORIES)})")
+        account_id = self.__unpack_id(account_id)
+        status_ids = self.__unpack_id(status_ids, listify=True)
+        rule_ids = self.__unpack_id(rule_ids, listify=True)
+        if isinstance(forward_to_domains, str):
+            forward_to_domains = [forward_to_domains]
+        params = self.__generate_params(dict(
+            account_id=account_id, status_ids=status_ids, comment=comment, forward=forward or None,
+            category=category, rule_ids=rule_ids, forward_to_domains=forward_to_domains))
+        return self.__api_request("POST", "/api/v1/reports/", params)

@@ -1,7 +1,57 @@
-"""The search endpoints (being written; see the issue tracker)."""
+"""Search for accounts, statuses and hashtags."""
 
+from .errors import MastodonVersionError
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_SEARCHRESULT, api_version
 
 
 class Mastodon(Internals):
-    pass
+    def __ensure_search_params_acceptable(self, account_id, offset, min_id, max_id):
+        """Refuse the search filters added in Mastodon 2.8.0 on older servers (cached version)."""
+        if any(value is not None for value in (account_id, offset, min_id, max_id)):
+            if not self.__version_at_least("2.8.0"):
+                raise MastodonVersionError(
+                    "Advanced search parameters (account_id, offset, min_id, max_id) require Mastodon 2.8.0+")
+
+    @api_version("1.1.0", "2.8.0", _DICT_VERSION_SEARCHRESULT)
+    def search(self, q, resolve=True, result_type=None, account_id=None, offset=None, min_id=None,
+               max_id=None, exclude_unreviewed=True, limit=None):
+        """Search accounts, statuses and hashtags (Search / SearchV2 dict with ``accounts``,
+        ``statuses`` and ``hashtags``).
+
+        Uses :meth:`search_v2` on servers from 2.4.1 on (by the cached version) and
+        :meth:`search_v1` before; there the filters of 2.8.0 raise MastodonVersionError and
+        ``result_type``, ``exclude_unreviewed`` and ``limit`` are not sent.
+        """
+        if self.__version_at_least("2.4.1"):
+            return self.search_v2(q, resolve=resolve, result_type=result_type, account_id=account_id,
+                                  offset=offset, min_id=min_id, max_id=max_id,
+                                  exclude_unreviewed=exclude_unreviewed, limit=limit)
+        self.__ensure_search_params_acceptable(account_id, offset, min_id, max_id)
+        return self.search_v1(q, resolve=resolve)
+
+    @api_version("1.1.0", "2.1.0", "2.1.0")
+    def search_v1(self, q, resolve=False):
+        """Search with the v1 endpoint (removed in Mastodon 3.0) (Search, hashtags as strings)."""
+        params = self.__generate_params(dict(q=q, resolve=resolve or None))
+        return self.__api_request("GET", "/api/v1/search", params)
+
+    @api_version("2.4.1", "2.8.0", _DICT_VERSION_SEARCHRESULT)
+    def search_v2(self, q, resolve=True, result_type=None, account_id=None, offset=None, min_id=None,
+                  max_id=None, exclude_unreviewed=True, limit=None):
+        """Search with the v2 endpoint (SearchV2: ``accounts``, ``statuses``, ``hashtags``).
+
+        ``resolve`` looks remote accounts and statuses up by URL / webfinger; ``result_type`` is
+        ``'accounts'``, ``'hashtags'`` or ``'statuses'``; ``account_id`` limits statuses to one
+        author; ``offset``, ``min_id``, ``max_id`` and ``limit`` page through the results
+        (Mastodon 2.8.0+, else MastodonVersionError); ``exclude_unreviewed`` hides hashtags the
+        staff has not reviewed (Mastodon 3.0.0+, not sent to older servers).
+        """
+        self.__ensure_search_params_acceptable(account_id, offset, min_id, max_id)
+        if not self.__version_at_least("3.0.0"):
+            exclude_unreviewed = None
+        params = self.__generate_params(dict(
+            q=q, resolve=resolve or None, account_id=self.__unpack_id(account_id), offset=offset,
+            min_id=min_id, max_id=max_id, exclude_unreviewed=exclude_unreviewed or None, limit=limit,
+            type=result_type))
+        return self.__api_request("GET", "/api/v2/search", params)

@@ -1,7 +1,28 @@
-"""The suggestions endpoints (being written; see the issue tracker)."""
+"""Follow suggestions."""
 
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_ACCOUNT, api_version
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("2.4.3", "2.4.3", _DICT_VERSION_ACCOUNT)
+    def suggestions(self):
+        """Accounts the server suggests following (list of Account), from ``/api/v1/suggestions``
+        as in Mastodon.py 1.8.1; :meth:`suggestions_v2` also says why each one is suggested."""
+        return self.__api_request("GET", "/api/v1/suggestions")
+
+    @api_version("2.4.3", "2.4.3")
+    def suggestions_v1(self):
+        """Accounts the server suggests following (list of Account)."""
+        return self.__api_request("GET", "/api/v1/suggestions")
+
+    @api_version("3.4.0", "3.4.0")
+    def suggestions_v2(self):
+        """Follow suggestions with their reasons (list of Suggestion: ``source``/``sources`` and ``account``)."""
+        return self.__api_request("GET", "/api/v2/suggestions")
+
+    @api_version("2.4.3", "2.4.3", _DICT_VERSION_ACCOUNT)
+    def suggestion_delete(self, account_id):
+        """Stop suggesting the given account."""
+        account_id = self.__unpack_id(account_id)
+        self.__api_request("DELETE", f"/api/v1/suggestions/{account_id}")

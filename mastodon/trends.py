@@ -1,7 +1,40 @@
-"""The trends endpoints (being written; see the issue tracker)."""
+"""Trends: hashtags, statuses and links that are popular on the server right now."""
 
 from .internals import Mastodon as Internals
+from .versions import _DICT_VERSION_CARD, _DICT_VERSION_HASHTAG, _DICT_VERSION_STATUS, api_version
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("3.5.0", "3.5.0", _DICT_VERSION_HASHTAG)
+    def trending_tags(self, limit=None, lang=None, offset=None):
+        """Hashtags trending on the server, most popular first (list of Tag).
+
+        ``lang`` asks for the trends of that language instead of the client's language.
+        Servers before 3.5.0 are asked at ``/api/v1/trends``.
+        """
+        params = self.__generate_params(dict(limit=limit, offset=offset))
+        endpoint = "/api/v1/trends/tags" if self.__version_at_least("3.5.0") else "/api/v1/trends"
+        return self.__api_request("GET", endpoint, params, lang_override=lang)
+
+    @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
+    def trending_statuses(self, limit=None, lang=None, offset=None):
+        """Statuses trending on the server, most popular first (list of Status).
+
+        ``lang`` asks for the trends of that language instead of the client's language.
+        """
+        params = self.__generate_params(dict(limit=limit, offset=offset))
+        return self.__api_request("GET", "/api/v1/trends/statuses", params, lang_override=lang)
+
+    @api_version("3.5.0", "3.5.0", _DICT_VERSION_CARD)
+    def trending_links(self, limit=None, lang=None, offset=None):
+        """Links trending on the server, most shared first (list of PreviewCard with history).
+
+        ``lang`` asks for the trends of that language instead of the client's language.
+        """
+        params = self.__generate_params(dict(limit=limit, offset=offset))
+        return self.__api_request("GET", "/api/v1/trends/links", params, lang_override=lang)
+
+    @api_version("2.4.3", "3.5.0", _DICT_VERSION_HASHTAG)
+    def trends(self, limit=None):
+        """Trending hashtags (deprecated alias of :meth:`trending_tags`) (list of Tag)."""
+        return self.trending_tags(limit=limit)
