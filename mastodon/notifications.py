@@ -1,7 +1,179 @@
-"""The notifications endpoints (being written; see the issue tracker)."""
+"""Notifications: the v1 list, grouped (v2) notifications, the notification policy and the
+requests from accounts that policy filtered."""
 
+from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
+from .types_base import AttribAccessDict
+from .versions import _DICT_VERSION_NOTIFICATION, api_version
+
+# What ``mentions_only`` excludes on servers older than 3.5.0 (which lack ``types[]``).
+_NOT_MENTIONS = ["follow", "favourite", "reblog", "poll", "follow_request"]
 
 
 class Mastodon(Internals):
-    pass
+    # -----------------------------------------------------------------------------------------
+    # v1 notifications
+
+    @api_version("1.0.0", "3.5.0", _DICT_VERSION_NOTIFICATION)
+    def notifications(self, id=None, account_id=None, max_id=None, min_id=None, since_id=None, limit=None,
+                      exclude_types=None, types=None, mentions_only=None):
+        """The logged-in user's notifications (paginated list of Notification), newest first,
+        or the single Notification ``id`` (then every other argument is ignored).
+
+        ``types`` / ``exclude_types`` narrow the list (``mention``, ``status``, ``reblog``,
+        ``follow``, ``follow_request``, ``favourite``, ``poll``, ``update``, ...); ``account_id``
+        keeps only those caused by one account. ``mentions_only=True`` asks for mentions only and
+        cannot be combined with either type list (:class:`MastodonIllegalArgumentError`).
+        """
+        if mentions_only is not None:
+            if types is not None or exclude_types is not None:
+                raise MastodonIllegalArgumentError(
+                    "mentions_only cannot be combined with types or exclude_types")
+            if mentions_only:
+                if self.__version_at_least("3.5.0"):
+                    types = ["mention"]
+                else:
+                    exclude_types = list(_NOT_MENTIONS)
+        if id is not None:
+            return self.__api_request("GET", f"/api/v1/notifications/{self.__unpack_id(id)}")
+        params = self.__generate_params(dict(
+            account_id=self.__unpack_id(account_id), max_id=max_id, min_id=min_id, since_id=since_id,
+            limit=limit, exclude_types=exclude_types, types=types))
+        return self.__api_request("GET", "/api/v1/notifications", params)
+
+    @api_version("1.0.0", "1.0.0", "1.0.0")
+    def notifications_clear(self):
+        """Delete every notification of the logged-in user. Returns None."""
+        self.__api_request("POST", "/api/v1/notifications/clear")
+
+    @api_version("1.3.0", "2.9.2", "2.9.2")
+    def notifications_dismiss(self, id):
+        """Delete one notification. Returns None."""
+        id = self.__unpack_id(id)
+        if self.__version_at_least("2.9.2"):
+            self.__api_request("POST", f"/api/v1/notifications/{id}/dismiss")
+        else:
+            self.__api_request("POST", "/api/v1/notifications/dismiss", {"id": id})
+
+    @api_version("4.3.0", "4.3.0", "4.3.0")
+    def notifications_unread_count(self):
+        """How many notifications the user has not read yet (UnreadNotificationsCount: ``count``)."""
+        return self.__api_request("GET", "/api/v1/notifications/unread_count")
+
+    # -----------------------------------------------------------------------------------------
+    # Grouped notifications (v2)
+
+    @api_version("4.3.0", "4.3.0", "4.3.0")
+    def grouped_notifications(self, max_id=None, since_id=None, min_id=None, limit=None, types=None,
+                              exclude_types=None, account_id=None, expand_accounts="partial_avatars",
+                              grouped_types=None, include_filtered=None):
+        """Notifications grouped by the server (GroupedNotificationsResults: ``accounts``,
+        ``partial_accounts``, ``statuses`` and ``notification_groups``).
+
+        The result is paginated like a list: pass it (or its ``_pagination_next``) on to
+        :meth:`fetch_next`. ``grouped_types`` says which types may be grouped,
+        ``expand_accounts`` is ``'full'`` or ``'partial_avatars'``.
+        """
+        params = self.__generate_params(dict(
+            max_id=max_id, since_id=since_id, min_id=min_id, limit=limit, types=types,
+            exclude_types=exclude_types, account_id=self.__unpack_id(account_id),
+            expand_accounts=expand_accounts, grouped_types=grouped_types, include_filtered=include_filtered))
+        return self.__paginated_object("GET", "/api/v2/notifications", params)
+
+    def __paginated_object(self, method, endpoint, params):
+        """Like a paginated list request, for endpoints that answer with one object per page:
+        the object carries ``_pagination_next`` / ``_pagination_prev`` from the Link header."""
+        response = self.__api_request(method, endpoint, params, force_pagination=True,
+                                      return_response_object=True)
+        result = self.__parse_response(response)
+        if not isinstance(result, AttribAccessDict):
+            return result
+        sent = self.__request_params(params, None)
+        page = self.__attach_pagination([], response, method, endpoint, sent, True)
+        for attribute in ("_pagination_next", "_pagination_prev"):
+            info = getattr(page, attribute, None)
+            if info is not None and attribute not in result:
+                setattr(result, attribute, info)
+        return result
+
+    @api_version("4.3.0", "4.3.0", "4.3.0")
+    def grouped_notification(self, group_key):
+        """One notification group (GroupedNotificationsResults)."""
+        return self.__api_request("GET", f"/api/v2/notifications/{group_key}")
+
+    @api_version("4.3.0", "4.3.0")
+    def grouped_notification_accounts(self, group_key):
+        """Every account of one notification group (list of Account)."""
+        return self.__api_request("GET", f"/api/v2/notifications/{group_key}/accounts")
+
+    @api_version("4.3.0", "4.3.0")
+    def dismiss_grouped_notification(self, group_key):
+        """Delete every notification of one group. Returns None."""
+        self.__api_request("POST", f"/api/v2/notifications/{group_key}/dismiss")
+
+    @api_version("4.3.0", "4.3.0")
+    def unread_grouped_notifications_count(self, limit=None, types=None, exclude_types=None, account_id=None,
+                                           grouped_types=None):
+        """How many notification groups are unread (int)."""
+        params = self.__generate_params(dict(
+            limit=limit, types=types, exclude_types=exclude_types, account_id=self.__unpack_id(account_id),
+            grouped_types=grouped_types))
+        return self.__api_request("GET", "/api/v2/notifications/unread_count", params)["count"]
+
+    # -----------------------------------------------------------------------------------------
+    # Notification policy and filtered requests
+
+    @api_version("4.3.0", "4.3.0", "4.3.0")
+    def notifications_policy(self):
+        """The user's notification filtering policy (NotificationPolicy)."""
+        return self.__api_request("GET", "/api/v2/notifications/policy")
+
+    @api_version("4.3.0", "4.3.0", "4.3.0")
+    def update_notifications_policy(self, for_not_following=None, for_not_followers=None, for_new_accounts=None,
+                                    for_private_mentions=None, for_limited_accounts=None):
+        """Change the notification policy; each value is ``'accept'``, ``'filter'`` or ``'drop'``
+        and only the given ones change. Returns the new NotificationPolicy."""
+        params = self.__generate_params(dict(
+            for_not_following=for_not_following, for_not_followers=for_not_followers,
+            for_new_accounts=for_new_accounts, for_private_mentions=for_private_mentions,
+            for_limited_accounts=for_limited_accounts))
+        return self.__api_request("PATCH", "/api/v2/notifications/policy", params)
+
+    @api_version("4.3.0", "4.3.0")
+    def notification_requests(self, max_id=None, since_id=None, min_id=None, limit=None):
+        """Accounts whose notifications the policy held back (paginated list of NotificationRequest)."""
+        params = self.__generate_params(dict(max_id=max_id, since_id=since_id, min_id=min_id, limit=limit))
+        return self.__api_request("GET", "/api/v1/notifications/requests", params)
+
+    @api_version("4.3.0", "4.3.0", "4.3.0")
+    def notification_request(self, id):
+        """One notification request (NotificationRequest)."""
+        return self.__api_request("GET", f"/api/v1/notifications/requests/{self.__unpack_id(id)}")
+
+    @api_version("4.3.0", "4.3.0")
+    def accept_notification_request(self, id):
+        """Accept a notification request: its notifications appear and later ones are let through.
+        Returns None."""
+        self.__api_request("POST", f"/api/v1/notifications/requests/{self.__unpack_id(id)}/accept")
+
+    @api_version("4.3.0", "4.3.0")
+    def dismiss_notification_request(self, id):
+        """Dismiss a notification request (its notifications stay hidden). Returns None."""
+        self.__api_request("POST", f"/api/v1/notifications/requests/{self.__unpack_id(id)}/dismiss")
+
+    @api_version("4.3.0", "4.3.0")
+    def accept_multiple_notification_requests(self, ids):
+        """Accept several notification requests (ids or NotificationRequest dicts). Returns None."""
+        params = self.__generate_params(dict(id=self.__unpack_id(ids, listify=True)))
+        self.__api_request("POST", "/api/v1/notifications/requests/accept", params)
+
+    @api_version("4.3.0", "4.3.0")
+    def dismiss_multiple_notification_requests(self, ids):
+        """Dismiss several notification requests (ids or NotificationRequest dicts). Returns None."""
+        params = self.__generate_params(dict(id=self.__unpack_id(ids, listify=True)))
+        self.__api_request("POST", "/api/v1/notifications/requests/dismiss", params)
+
+    @api_version("4.3.0", "4.3.0")
+    def notifications_merged(self):
+        """Whether the server finished merging accepted requests into the notifications (bool)."""
+        return self.__api_request("GET", "/api/v1/notifications/requests/merged")["merged"]

@@ -1,7 +1,309 @@
-"""The push endpoints (being written; see the issue tracker)."""
+"""Web push: the subscription endpoints, key generation and decryption of received pushes.
 
-from .internals import Mastodon as Internals
+Mastodon encrypts each push for the subscription's keys. Legacy subscriptions get the
+``aesgcm`` content encoding (salt in the ``Encryption`` header, the server's ephemeral key in
+``Crypto-Key``); standard ones (``standard=True``, Mastodon 4.4+) get RFC 8291 ``aes128gcm``,
+where salt, record size and server key travel in the body. :meth:`push_subscription_decrypt_push`
+handles both and tells them apart by what it is given.
+"""
+
+import base64
+import os
+import re
+import struct
+import threading
+
+from .compat import IMPL_HAS_CRYPTO, IMPL_HAS_ECE
+from .errors import MastodonIllegalArgumentError
+from .internals import Mastodon as Internals, parse_json_bytes
+from .types_base import AttribAccessDict
+from .versions import _DICT_VERSION_PUSH, _DICT_VERSION_PUSH_NOTIF, api_version
+
+if IMPL_HAS_CRYPTO:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+if IMPL_HAS_ECE:
+    import http_ece
+
+__all__ = ["MastodonPushDecryptError"]
+
+
+class MastodonPushDecryptError(MastodonIllegalArgumentError):
+    """A push message could not be decrypted: malformed headers or body, wrong keys, a message
+    meant for another subscription, corrupted or truncated data, or a payload that is not JSON."""
+
+
+_POLICIES = ("all", "none", "follower", "followed")
+
+# (signature parameter, Mastodon alert name), in signature order.
+_ALERTS_181 = (("follow_events", "follow"), ("favourite_events", "favourite"), ("reblog_events", "reblog"),
+               ("mention_events", "mention"), ("poll_events", "poll"),
+               ("follow_request_events", "follow_request"))
+_ALERTS_2X = (("update_events", "update"), ("admin_sign_up_events", "admin.sign_up"),
+              ("admin_report_events", "admin.report"), ("quote_events", "quote"),
+              ("quoted_update_events", "quoted_update"))
+
+_HEADER_PARAM_RE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"?([^";,\s]*)"?')
+
+# aes128gcm body header: salt (16) | record size (4) | key id length (1) | key id.
+_AES128GCM_HEADER = 21
+_P256_POINT_LENGTH = 65
+_TAG_LENGTH = 16
+
+# Private keys derived from decrypt_params['privkey'] (deriving one costs as much as the ECDH).
+_KEY_CACHE = {}
+_KEY_CACHE_MAX = 256
+_KEY_CACHE_LOCK = threading.Lock()
+
+
+def _alert_value(value):
+    return "1" if value else "0"
+
+
+def _header_params(value, name):
+    """``a=b; c=d, e=f`` → ``{'a': 'b', ...}`` (the first value of each name wins)."""
+    if value is None:
+        return {}
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("latin-1")
+    if not isinstance(value, str):
+        raise MastodonPushDecryptError(f"The {name} header must be a str, bytes or None")
+    found = {}
+    for key, item in _HEADER_PARAM_RE.findall(value):
+        found.setdefault(key.lower(), item)
+    return found
+
+
+def _b64decode(value, what):
+    """URL-safe (or standard) base64, with or without padding."""
+    text = value.strip().replace("+", "-").replace("/", "_").rstrip("=")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    except ValueError:
+        raise MastodonPushDecryptError(f"{what} is not valid base64: {value!r}") from None
+
+
+def _looks_aes128gcm(data):
+    """Whether a body has the RFC 8291 shape: a header naming a 65-byte P-256 point as key id,
+    a usable record size and room for at least one record."""
+    if len(data) < _AES128GCM_HEADER + _P256_POINT_LENGTH + _TAG_LENGTH + 1:
+        return False
+    if data[20] != _P256_POINT_LENGTH or data[21] != 0x04:
+        return False
+    return struct.unpack("!L", data[16:20])[0] > _TAG_LENGTH + 1
+
+
+def _private_key(privkey):
+    if not isinstance(privkey, int) or isinstance(privkey, bool):
+        raise MastodonIllegalArgumentError("decrypt_params['privkey'] must be the private key as an int")
+    key = _KEY_CACHE.get(privkey)
+    if key is not None:
+        return key
+    try:
+        key = ec.derive_private_key(privkey, ec.SECP256R1())
+    except (ValueError, TypeError) as e:
+        raise MastodonIllegalArgumentError(f"decrypt_params['privkey'] is not a P-256 private key: {e}") from None
+    with _KEY_CACHE_LOCK:
+        if len(_KEY_CACHE) >= _KEY_CACHE_MAX:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[privkey] = key
+    return key
+
+
+def _describe_ece_failure(error, encoding):
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    if message.startswith("Decryption error"):
+        return (f"{encoding} push could not be decrypted: authentication failed (wrong privkey or auth "
+                f"secret, a push meant for another subscription, or corrupted / truncated data)")
+    if "truncated" in message:
+        return f"{encoding} push is truncated"
+    if "padding" in message.lower() or "delimiter" in message or "all zero" in message:
+        return f"{encoding} push has invalid padding after decryption: {message}"
+    if isinstance(error, ValueError):
+        return f"{encoding} push names a server key that is not a valid P-256 point: {message}"
+    return f"{encoding} push could not be decrypted: {message}"
+
+
+def _decrypt(data, private_key, auth, encoding, salt=None, dh=None, rs=4096):
+    try:
+        if encoding == "aesgcm":
+            return http_ece.decrypt(data, salt=salt, private_key=private_key, dh=dh, auth_secret=auth,
+                                    keylabel="P-256", rs=rs, version="aesgcm")
+        return http_ece.decrypt(data, private_key=private_key, auth_secret=auth, version="aes128gcm")
+    except Exception as e:  # http_ece and cryptography raise many unrelated classes
+        raise MastodonPushDecryptError(_describe_ece_failure(e, encoding)) from e
 
 
 class Mastodon(Internals):
-    pass
+    # -----------------------------------------------------------------------------------------
+    # Subscription endpoints
+
+    @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH)
+    def push_subscription(self):
+        """The push subscription of the current access token (WebPushSubscription).
+        Raises :class:`MastodonNotFoundError` when there is none."""
+        return self.__api_request("GET", "/api/v1/push/subscription")
+
+    @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH)
+    def push_subscription_set(self, endpoint, encrypt_params, follow_events=None, favourite_events=None,
+                              reblog_events=None, mention_events=None, poll_events=None,
+                              follow_request_events=None, status_events=None, policy="all",
+                              update_events=None, admin_sign_up_events=None, admin_report_events=None,
+                              quote_events=None, quoted_update_events=None, standard=None):
+        """Subscribe the current access token to web push at ``endpoint``, replacing any previous
+        subscription. ``encrypt_params`` is the public dict of :meth:`push_subscription_generate_keys`.
+
+        Each ``*_events`` flag turns one alert on or off (None leaves it out); ``policy`` says whose
+        notifications are pushed (``all``, ``none``, ``follower``, ``followed``); ``standard=True``
+        asks for RFC 8291 ``aes128gcm`` pushes (Mastodon 4.4+). Returns the WebPushSubscription.
+        Raises :class:`MastodonIllegalArgumentError` for a bad policy or key dict, before sending.
+        """
+        if policy not in _POLICIES:
+            raise MastodonIllegalArgumentError(f"Invalid policy {policy!r}: must be one of {', '.join(_POLICIES)}")
+        try:
+            pubkey, auth = encrypt_params["pubkey"], encrypt_params["auth"]
+            pubkey, auth = base64.b64encode(pubkey), base64.b64encode(auth)
+        except (KeyError, TypeError) as e:
+            raise MastodonIllegalArgumentError(
+                "encrypt_params must be a dict with the bytes 'pubkey' and 'auth' "
+                f"(see push_subscription_generate_keys): {e!r}") from None
+        params = {
+            "subscription[endpoint]": self.__protocolize(endpoint),
+            "subscription[keys][p256dh]": pubkey,
+            "subscription[keys][auth]": auth,
+            "policy": policy,
+        }
+        flags = dict(follow_events=follow_events, favourite_events=favourite_events, reblog_events=reblog_events,
+                     mention_events=mention_events, poll_events=poll_events,
+                     follow_request_events=follow_request_events, update_events=update_events,
+                     admin_sign_up_events=admin_sign_up_events, admin_report_events=admin_report_events,
+                     quote_events=quote_events, quoted_update_events=quoted_update_events)
+        self.__add_alerts(params, flags, status_events, policy)
+        if standard is not None:
+            params["subscription[standard]"] = _alert_value(standard)
+        return self.__api_request("POST", "/api/v1/push/subscription", params)
+
+    @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH)
+    def push_subscription_update(self, follow_events=None, favourite_events=None, reblog_events=None,
+                                 mention_events=None, poll_events=None, follow_request_events=None,
+                                 status_events=None, policy="all", update_events=None, admin_sign_up_events=None,
+                                 admin_report_events=None, quote_events=None, quoted_update_events=None):
+        """Change which alerts (and, with ``policy``, whose notifications) the current push
+        subscription receives. Returns the WebPushSubscription."""
+        if policy not in _POLICIES:
+            raise MastodonIllegalArgumentError(f"Invalid policy {policy!r}: must be one of {', '.join(_POLICIES)}")
+        params = {}
+        flags = dict(follow_events=follow_events, favourite_events=favourite_events, reblog_events=reblog_events,
+                     mention_events=mention_events, poll_events=poll_events,
+                     follow_request_events=follow_request_events, update_events=update_events,
+                     admin_sign_up_events=admin_sign_up_events, admin_report_events=admin_report_events,
+                     quote_events=quote_events, quoted_update_events=quoted_update_events)
+        self.__add_alerts(params, flags, status_events, policy)
+        return self.__api_request("PUT", "/api/v1/push/subscription", params)
+
+    @staticmethod
+    def __add_alerts(params, flags, status_events, policy):
+        """The ``data[...]`` form keys: the alerts that were given, in signature order.
+
+        Mastodon reads the policy from ``data[policy]``; a policy other than the server's
+        default ``all`` is therefore sent there too.
+        """
+        for argument, alert in _ALERTS_181:
+            if flags[argument] is not None:
+                params[f"data[alerts][{alert}]"] = _alert_value(flags[argument])
+        if status_events is not None:
+            params["data[alerts][status]"] = _alert_value(status_events)
+        if policy != "all":
+            params["data[policy]"] = policy
+        for argument, alert in _ALERTS_2X:
+            if flags[argument] is not None:
+                params[f"data[alerts][{alert}]"] = _alert_value(flags[argument])
+
+    @api_version("2.4.0", "2.4.0", "2.4.0")
+    def push_subscription_delete(self):
+        """Remove the push subscription of the current access token. Returns None."""
+        self.__api_request("DELETE", "/api/v1/push/subscription")
+
+    # -----------------------------------------------------------------------------------------
+    # Keys and decryption (local)
+
+    def push_subscription_generate_keys(self):
+        """A fresh P-256 key pair and auth secret for a push subscription.
+
+        Returns ``(private, public)``: ``private`` = ``{'privkey': int, 'auth': 16 bytes}`` (keep
+        it, :meth:`push_subscription_decrypt_push` needs it), ``public`` = ``{'pubkey': 65-byte
+        uncompressed point, 'auth': the same bytes}`` (give it to :meth:`push_subscription_set`).
+        Raises NotImplementedError when ``cryptography`` is not installed.
+        """
+        if not IMPL_HAS_CRYPTO:
+            raise NotImplementedError(
+                "To use the crypto tools, please install the webpush feature dependencies.")
+        private_key = ec.generate_private_key(ec.SECP256R1())
+        pubkey = private_key.public_key().public_bytes(serialization.Encoding.X962,
+                                                       serialization.PublicFormat.UncompressedPoint)
+        auth = os.urandom(16)
+        private = AttribAccessDict(privkey=private_key.private_numbers().private_value, auth=auth)
+        public = AttribAccessDict(pubkey=pubkey, auth=auth)
+        return private, public
+
+    @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH_NOTIF)
+    def push_subscription_decrypt_push(self, data, decrypt_params, encryption_header, crypto_key_header):
+        """Decrypt a received push (the request body ``data``) with the private dict of
+        :meth:`push_subscription_generate_keys` and return the PushNotification it carries
+        (``notification_id``, ``notification_type``, ``title``, ``body``, ...).
+
+        Legacy ``aesgcm`` pushes need the request's ``Encryption`` and ``Crypto-Key`` headers;
+        RFC 8291 ``aes128gcm`` pushes carry everything in the body (pass None for the headers).
+        Raises :class:`MastodonPushDecryptError` (a :class:`MastodonIllegalArgumentError`)
+        naming what failed, and NotImplementedError without ``cryptography`` / ``http_ece``.
+        """
+        if not IMPL_HAS_CRYPTO or not IMPL_HAS_ECE:
+            raise NotImplementedError(
+                "To use the crypto tools, please install the webpush feature dependencies.")
+        if not isinstance(data, bytes):
+            if not isinstance(data, (bytearray, memoryview)):
+                raise MastodonPushDecryptError(f"Push data must be bytes, not {type(data).__name__}")
+            data = bytes(data)
+        try:
+            privkey, auth = decrypt_params["privkey"], decrypt_params["auth"]
+        except (KeyError, TypeError):
+            raise MastodonIllegalArgumentError(
+                "decrypt_params must be a dict with 'privkey' and 'auth' "
+                "(the private dict of push_subscription_generate_keys)") from None
+        if not isinstance(auth, (bytes, bytearray)) or not auth:
+            raise MastodonIllegalArgumentError("decrypt_params['auth'] must be the auth secret as bytes")
+        private_key = _private_key(privkey)
+
+        encryption = _header_params(encryption_header, "Encryption")
+        crypto_key = _header_params(crypto_key_header, "Crypto-Key")
+        if "salt" in encryption and "dh" in crypto_key:
+            salt = _b64decode(encryption["salt"], "The Encryption header's salt")
+            dh = _b64decode(crypto_key["dh"], "The Crypto-Key header's dh")
+            if len(salt) != 16:
+                raise MastodonPushDecryptError(f"The Encryption header's salt must be 16 bytes, not {len(salt)}")
+            rs = 4096
+            if "rs" in encryption:
+                if not encryption["rs"].isdigit():
+                    raise MastodonPushDecryptError(f"The Encryption header's rs is not a number: {encryption['rs']!r}")
+                rs = int(encryption["rs"])
+            try:
+                plaintext = _decrypt(data, private_key, auth, "aesgcm", salt=salt, dh=dh, rs=rs)
+            except MastodonPushDecryptError:
+                # Headers left over from a proxy on an aes128gcm push: the body decides.
+                if not _looks_aes128gcm(data):
+                    raise
+                plaintext = _decrypt(data, private_key, auth, "aes128gcm")
+        elif _looks_aes128gcm(data):
+            plaintext = _decrypt(data, private_key, auth, "aes128gcm")
+        elif encryption or crypto_key:
+            missing = "salt in the Encryption header" if "salt" not in encryption else "dh in the Crypto-Key header"
+            raise MastodonPushDecryptError(
+                f"Push is not aes128gcm and the aesgcm headers are incomplete: no {missing}")
+        else:
+            raise MastodonPushDecryptError(
+                "Push is not an aes128gcm body (too short or malformed header) and no aesgcm "
+                "Encryption / Crypto-Key headers were given")
+        try:
+            return parse_json_bytes(plaintext)
+        except (ValueError, RecursionError) as e:
+            raise MastodonPushDecryptError(f"Decrypted push payload is not UTF-8 JSON: {e}") from None
