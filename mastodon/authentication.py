@@ -231,7 +231,7 @@ class Mastodon(Internals):
         parts = urlsplit(url)
         if parts.scheme != "https" and not allow_http:
             raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is not https (pass allow_http=True to accept it)")
-        if parts.query or parts.fragment or "@" in parts.netloc:
+        if "?" in url or "#" in url or "@" in parts.netloc:
             raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is malformed")
         return url
 
@@ -284,7 +284,11 @@ class Mastodon(Internals):
 
         self.__logged_in_id = None
         if not self.version_check_worked:
+            known = (self.mastodon_major, self.mastodon_minor, self.mastodon_patch, self.version_check_worked)
             self.retrieve_mastodon_version()
+            if self.version_check_worked is False:
+                # A failed fetch must not replace a version the caller gave with 1.0.0.
+                self.mastodon_major, self.mastodon_minor, self.mastodon_patch, self.version_check_worked = known
         return response["access_token"]
 
     @staticmethod
@@ -336,7 +340,7 @@ class Mastodon(Internals):
         self.__oauth_info_cache = info
         return info
 
-    @api_version("4.3.0", "4.3.0")
+    @api_version("4.3.0", "4.3.0", "4.4.0")
     def oauth_userinfo(self):
         """OpenID Connect user info for the current token (OAuthUserInfo)."""
         info = getattr(self, "_Mastodon__oauth_info_cache", None)

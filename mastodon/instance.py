@@ -19,7 +19,7 @@ class Mastodon(Internals):
         """Information about the server (Instance, from ``/api/v1/instance``)."""
         return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
 
-    @api_version("1.1.0", "2.3.0")
+    @api_version("1.1.0", "2.3.0", "4.0.0")
     def instance_v1(self):
         """The v1 instance information (Instance)."""
         return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
