@@ -1,0 +1,81 @@
+"""Attribute access and memory of parsed results against plain ``json.loads`` dicts.
+
+Targets (issue: foundation): ns per ``status.account.acct`` on 10,000 parsed statuses within 2x
+of plain dict indexing, and bytes per parsed status within 1.1x of the plain ``json.loads``
+result, both measured in this one run.
+
+Run: ``python benchmarks/bench_parse.py``
+"""
+
+import gc
+import json
+import os
+import sys
+import time
+import tracemalloc
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from mastodon.internals import parse_json_bytes  # noqa: E402
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures")
+COUNT = 10_000
+
+
+def statuses_payload():
+    with open(os.path.join(FIXTURES, "GET_api_v1_timelines_home_200.json"), encoding="utf-8") as handle:
+        samples = json.load(handle)["body"]
+    statuses = []
+    for i in range(COUNT):
+        status = json.loads(json.dumps(samples[i % len(samples)]))
+        status["id"] = str(117000000000000000 + i)
+        statuses.append(status)
+    return json.dumps(statuses).encode("utf-8")
+
+
+def ns_per_access(items, read):
+    best = float("inf")
+    for _ in range(7):
+        start = time.perf_counter_ns()
+        for item in items:
+            read(item)
+        best = min(best, (time.perf_counter_ns() - start) / len(items))
+    return best
+
+
+def retained_bytes(parse, data):
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    result = parse(data)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del result
+    return after - before
+
+
+def main():
+    data = statuses_payload()
+    plain = json.loads(data)
+    parsed = parse_json_bytes(data)
+    assert parsed[0].account.acct == plain[0]["account"]["acct"]
+
+    # Empty loop cost is subtracted from both so that the ratio compares the accesses themselves.
+    baseline = ns_per_access(plain, lambda s: None)
+    plain_ns = ns_per_access(plain, lambda s: s["account"]["acct"]) - baseline
+    attr_ns = ns_per_access(parsed, lambda s: s.account.acct) - baseline
+    plain_bytes = retained_bytes(json.loads, data) / COUNT
+    parsed_bytes = retained_bytes(parse_json_bytes, data) / COUNT
+
+    access_ratio = attr_ns / plain_ns
+    memory_ratio = parsed_bytes / plain_bytes
+    print(f"status.account.acct: {attr_ns:.1f} ns vs s['account']['acct']: {plain_ns:.1f} ns "
+          f"-> ratio {access_ratio:.2f} (target <= 2.0) {'PASS' if access_ratio <= 2.0 else 'FAIL'}")
+    print(f"bytes per parsed status: {parsed_bytes:.0f} vs json.loads: {plain_bytes:.0f} "
+          f"-> ratio {memory_ratio:.3f} (target <= 1.1) {'PASS' if memory_ratio <= 1.1 else 'FAIL'}")
+    return 0 if access_ratio <= 2.0 and memory_ratio <= 1.1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
