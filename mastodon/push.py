@@ -25,7 +25,7 @@ if IMPL_HAS_CRYPTO:
 if IMPL_HAS_ECE:
     import http_ece
 
-__all__ = ["MastodonPushDecryptError"]
+__all__ = ["MastodonPushDecryptError", "decrypt_push_payload"]
 
 
 class MastodonPushDecryptError(MastodonIllegalArgumentError):
@@ -132,6 +132,65 @@ def _decrypt(data, private_key, auth, encoding, salt=None, dh=None, rs=4096):
         return http_ece.decrypt(data, private_key=private_key, auth_secret=auth, version="aes128gcm")
     except Exception as e:  # http_ece and cryptography raise many unrelated classes
         raise MastodonPushDecryptError(_describe_ece_failure(e, encoding)) from e
+
+
+def decrypt_push_payload(data, decrypt_params, encryption_header=None, crypto_key_header=None):
+    """Decrypt a web push body and return the plaintext bytes (no JSON parsing).
+
+    The encoding is chosen from what is given: ``aesgcm`` when the ``Encryption`` header has a
+    salt and the ``Crypto-Key`` header a ``dh``, RFC 8291 ``aes128gcm`` when the body has its
+    header. Raises :class:`MastodonPushDecryptError` naming what failed.
+    """
+    if not IMPL_HAS_CRYPTO or not IMPL_HAS_ECE:
+        raise NotImplementedError(
+            "To use the crypto tools, please install the webpush feature dependencies.")
+    if not isinstance(data, bytes):
+        if not isinstance(data, (bytearray, memoryview)):
+            raise MastodonPushDecryptError(f"Push data must be bytes, not {type(data).__name__}")
+        data = bytes(data)
+    try:
+        privkey, auth = decrypt_params["privkey"], decrypt_params["auth"]
+    except (KeyError, TypeError):
+        raise MastodonIllegalArgumentError(
+            "decrypt_params must be a dict with 'privkey' and 'auth' "
+            "(the private dict of push_subscription_generate_keys)") from None
+    if not isinstance(auth, (bytes, bytearray)) or not auth:
+        raise MastodonIllegalArgumentError("decrypt_params['auth'] must be the auth secret as bytes")
+    private_key = _private_key(privkey)
+
+    encryption = _header_params(encryption_header, "Encryption")
+    crypto_key = _header_params(crypto_key_header, "Crypto-Key")
+    if "salt" in encryption and "dh" in crypto_key:
+        salt = _b64decode(encryption["salt"], "The Encryption header's salt")
+        dh = _b64decode(crypto_key["dh"], "The Crypto-Key header's dh")
+        if len(salt) != 16:
+            raise MastodonPushDecryptError(f"The Encryption header's salt must be 16 bytes, not {len(salt)}")
+        rs = 4096
+        if "rs" in encryption:
+            if not encryption["rs"].isdigit():
+                raise MastodonPushDecryptError(f"The Encryption header's rs is not a number: {encryption['rs']!r}")
+            rs = int(encryption["rs"])
+        try:
+            plaintext = _decrypt(data, private_key, auth, "aesgcm", salt=salt, dh=dh, rs=rs)
+        except MastodonPushDecryptError as legacy_error:
+            # Headers left over from a proxy on an aes128gcm push: the body decides.
+            if not _looks_aes128gcm(data):
+                raise
+            try:
+                plaintext = _decrypt(data, private_key, auth, "aes128gcm")
+            except MastodonPushDecryptError:
+                raise legacy_error from legacy_error.__cause__
+    elif _looks_aes128gcm(data):
+        plaintext = _decrypt(data, private_key, auth, "aes128gcm")
+    elif encryption or crypto_key:
+        missing = "salt in the Encryption header" if "salt" not in encryption else "dh in the Crypto-Key header"
+        raise MastodonPushDecryptError(
+            f"Push is not aes128gcm and the aesgcm headers are incomplete: no {missing}")
+    else:
+        raise MastodonPushDecryptError(
+            "Push is not an aes128gcm body (too short or malformed header) and no aesgcm "
+            "Encryption / Crypto-Key headers were given")
+    return plaintext
 
 
 class Mastodon(Internals):
@@ -257,52 +316,7 @@ class Mastodon(Internals):
         Raises :class:`MastodonPushDecryptError` (a :class:`MastodonIllegalArgumentError`)
         naming what failed, and NotImplementedError without ``cryptography`` / ``http_ece``.
         """
-        if not IMPL_HAS_CRYPTO or not IMPL_HAS_ECE:
-            raise NotImplementedError(
-                "To use the crypto tools, please install the webpush feature dependencies.")
-        if not isinstance(data, bytes):
-            if not isinstance(data, (bytearray, memoryview)):
-                raise MastodonPushDecryptError(f"Push data must be bytes, not {type(data).__name__}")
-            data = bytes(data)
-        try:
-            privkey, auth = decrypt_params["privkey"], decrypt_params["auth"]
-        except (KeyError, TypeError):
-            raise MastodonIllegalArgumentError(
-                "decrypt_params must be a dict with 'privkey' and 'auth' "
-                "(the private dict of push_subscription_generate_keys)") from None
-        if not isinstance(auth, (bytes, bytearray)) or not auth:
-            raise MastodonIllegalArgumentError("decrypt_params['auth'] must be the auth secret as bytes")
-        private_key = _private_key(privkey)
-
-        encryption = _header_params(encryption_header, "Encryption")
-        crypto_key = _header_params(crypto_key_header, "Crypto-Key")
-        if "salt" in encryption and "dh" in crypto_key:
-            salt = _b64decode(encryption["salt"], "The Encryption header's salt")
-            dh = _b64decode(crypto_key["dh"], "The Crypto-Key header's dh")
-            if len(salt) != 16:
-                raise MastodonPushDecryptError(f"The Encryption header's salt must be 16 bytes, not {len(salt)}")
-            rs = 4096
-            if "rs" in encryption:
-                if not encryption["rs"].isdigit():
-                    raise MastodonPushDecryptError(f"The Encryption header's rs is not a number: {encryption['rs']!r}")
-                rs = int(encryption["rs"])
-            try:
-                plaintext = _decrypt(data, private_key, auth, "aesgcm", salt=salt, dh=dh, rs=rs)
-            except MastodonPushDecryptError:
-                # Headers left over from a proxy on an aes128gcm push: the body decides.
-                if not _looks_aes128gcm(data):
-                    raise
-                plaintext = _decrypt(data, private_key, auth, "aes128gcm")
-        elif _looks_aes128gcm(data):
-            plaintext = _decrypt(data, private_key, auth, "aes128gcm")
-        elif encryption or crypto_key:
-            missing = "salt in the Encryption header" if "salt" not in encryption else "dh in the Crypto-Key header"
-            raise MastodonPushDecryptError(
-                f"Push is not aes128gcm and the aesgcm headers are incomplete: no {missing}")
-        else:
-            raise MastodonPushDecryptError(
-                "Push is not an aes128gcm body (too short or malformed header) and no aesgcm "
-                "Encryption / Crypto-Key headers were given")
+        plaintext = decrypt_push_payload(data, decrypt_params, encryption_header, crypto_key_header)
         try:
             return parse_json_bytes(plaintext)
         except (ValueError, RecursionError) as e:
