@@ -5,7 +5,8 @@ import pytest
 from conftest import TOKEN
 from server import Response
 
-from mastodon import MastodonAPIError, MastodonDeprecationWarning, MastodonIllegalArgumentError, MastodonVersionError
+from mastodon.errors import MastodonDeprecationWarning
+from mastodon import MastodonAPIError, MastodonIllegalArgumentError, MastodonVersionError
 from mastodon.types_base import AttribAccessDict
 
 ACCOUNT_ID = 117020565966271181
