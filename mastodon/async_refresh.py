@@ -54,8 +54,10 @@ class Mastodon(Internals):
         if info is None:
             return result
         request = getattr(info, "_request", None)
-        if request is None:
+        if request is None or info.get("id") is None:
             raise MastodonIllegalArgumentError("The result's refresh info does not say how to fetch it again.")
+        if info.get("status") == "finished":
+            return result
         retry = info.get("retry", 3) or 3
         deadline = time.monotonic() + timeout if timeout else None
         attempts = 0
@@ -65,6 +67,8 @@ class Mastodon(Internals):
             if status.get("status") == "finished":
                 method, endpoint, params = request
                 return self.__api_request(method, endpoint, params)
+            if 0 <= max_attempts <= attempts:
+                break
             sleep = min(retry, _MAX_RETRY_SLEEP)
             if deadline is not None:
                 remaining = deadline - time.monotonic()
