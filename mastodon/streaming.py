@@ -1,9 +1,778 @@
-"""Stream listeners (being written; see the issue tracker)."""
+"""Streaming: the event listeners and the machinery that keeps a stream alive.
+
+A :class:`StreamListener` turns the Server-Sent Events of a Mastodon stream into calls of its
+``on_<event>`` methods. :meth:`StreamListener.handle_stream` is the whole parser: it reads the body
+in large chunks through ``response.iter_content`` and splits lines itself, so a chunk may end
+anywhere, in the middle of a line or of a UTF-8 character.
+
+:class:`StreamHandle` is what the ``stream_*`` methods return with ``run_async=True``: a daemon
+thread that reads the stream, notices a silent (dead) connection, reconnects with a capped,
+jittered exponential backoff and, when asked, fetches through the REST API what was missed while
+the connection was down.
+"""
+
+import collections
+import inspect
+import json
+import logging
+import random
+import re
+import socket
+import threading
+import time
+
+import requests
+
+from .errors import MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
+from .internals import parse_json_bytes
+
+log = logging.getLogger("mastodon.streaming")
+
+__all__ = ["StreamListener", "CallbackStreamListener", "StreamHandle"]
+
+# Read size for chunked responses: urllib3 hands out each HTTP chunk as soon as it arrives (never
+# waiting to fill the buffer), so a large size costs no latency and saves a Python round per byte.
+_CHUNK_SIZE = 64 * 1024
+# A line longer than this is not an event a server would send; refusing it keeps memory bounded.
+_MAX_LINE_BYTES = 16 * 1024 * 1024
+
+# Mastodon sends ``:thump`` every 15 s; three missed heartbeats mean the connection is dead.
+_DEFAULT_LIVENESS_SEC = 45
+_DEFAULT_RECONNECT_MAX_WAIT_SEC = 60
+# A connection that stayed up this long counts as healthy: the backoff starts over after it.
+_HEALTHY_AFTER_SEC = 60
+# How many recently delivered ids per kind are remembered to drop duplicates after a reconnect.
+_RECENT_IDS = 4096
+# At most this many REST pages per kind are fetched to fill one gap.
+_BACKFILL_MAX_PAGES = 50
+_BACKFILL_PAGE = 40
+
+# Event names are dispatched to ``on_<name>``; these would reach methods that are not event
+# handlers, so a server sending them gets ``on_unknown_event`` instead.
+_RESERVED_EVENTS = frozenset(("abort", "unknown_event", "any_event"))
+_EVENT_NAME_RE = re.compile(r"[a-z0-9_.]+\Z")
+_ID_PAYLOAD_EVENTS = frozenset(("delete", "announcement.delete"))
+
+# Per-thread state of the stream machinery (the event gate of the stream read by this thread).
+_thread_state = threading.local()
+
+
+def _accepts_for_stream(handler, _cache={}):
+    """Whether a handler has a parameter named ``for_stream`` (looked up once per function)."""
+    key = getattr(handler, "__func__", handler)
+    try:
+        return _cache[key]
+    except (KeyError, TypeError):
+        pass
+    try:
+        accepts = "for_stream" in inspect.signature(handler).parameters
+    except (TypeError, ValueError):
+        accepts = False
+    try:
+        if len(_cache) > 1024:
+            _cache.clear()
+        _cache[key] = accepts
+    except TypeError:
+        pass
+    return accepts
+
+
+def _malformed(*args):
+    return MastodonMalformedEventError(*args)
+
+
+def _map_read_error(error):
+    """A requests exception raised while reading the body → the library's exception."""
+    if isinstance(error, requests.exceptions.ReadTimeout) or _is_read_timeout(error):
+        return MastodonReadTimeout(f"Timed out while reading from the stream: {error}")
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return MastodonNetworkError(f"Server ceased communication: {error}")
+    return MastodonNetworkError(f"Lost the connection to the stream: {error}")
+
+
+def _is_read_timeout(error):
+    # requests reports a read timeout during iter_content as a ConnectionError wrapping urllib3's
+    # ReadTimeoutError.
+    seen = 0
+    while error is not None and seen < 5:
+        if type(error).__name__ in ("ReadTimeoutError", "ReadTimeout") or isinstance(error, socket.timeout):
+            return True
+        inner = error.args[0] if getattr(error, "args", None) else None
+        error = inner if isinstance(inner, BaseException) else (error.__cause__ or error.__context__)
+        seen += 1
+    return False
 
 
 class StreamListener:
-    pass
+    """Receives the events of a stream: subclass it and override the ``on_*`` methods you need.
+
+    Handlers that declare a parameter named ``for_stream`` also receive the stream the event
+    belongs to (when the server says). :meth:`on_any_event` sees every event after its handler.
+    """
+
+    def on_update(self, status):
+        """A new status appeared (Status)."""
+
+    def on_delete(self, status_id):
+        """A status was deleted; ``status_id`` is its id (an int)."""
+
+    def on_notification(self, notification):
+        """A new notification (Notification)."""
+
+    def on_filters_changed(self):
+        """The user's filters changed; re-fetch them if you apply them locally."""
+
+    def on_conversation(self, conversation):
+        """A direct conversation was updated (Conversation)."""
+
+    def on_announcement(self, annoucement):
+        """A new or changed announcement (Announcement). The parameter name is Mastodon.py's."""
+
+    def on_announcement_reaction(self, reaction):
+        """Someone reacted to an announcement (a dict with ``name``, ``count``, ``announcement_id``)."""
+
+    def on_announcement_delete(self, annoucement_id):
+        """An announcement was deleted; the argument is its id."""
+
+    def on_status_update(self, status):
+        """A status was edited (Status, in its new version)."""
+
+    def on_encrypted_message(self, unclear):
+        """An encrypted message (unused by Mastodon; the payload is passed as is)."""
+
+    def on_abort(self, err):
+        """The stream failed (``err`` is the exception about to be raised, or the error that
+        triggers a reconnect in async mode with ``reconnect_async``)."""
+
+    def on_unknown_event(self, name, unknown_event=None):
+        """An event without a handler of its own: its name and its decoded payload."""
+
+    def handle_heartbeat(self):
+        """The server sent a heartbeat (a comment line such as ``:thump``)."""
+
+    def on_any_event(self, name, data=None, for_stream=None):
+        """Called for every event, after its own handler, with the event name and payload."""
+
+    # -----------------------------------------------------------------------------------------
+    # Parsing
+
+    def handle_stream(self, response):
+        """Read a stream response to its end and dispatch its events.
+
+        ``response`` is anything with an ``iter_content(chunk_size=...)`` method returning bytes.
+        Raises :class:`MastodonMalformedEventError` for input that is not a valid event stream,
+        :class:`MastodonReadTimeout` when the server stops sending and :class:`MastodonNetworkError`
+        when the connection breaks; :meth:`on_abort` is called with the exception first.
+        """
+        try:
+            self.__read(response)
+        except (MastodonMalformedEventError, MastodonNetworkError) as error:
+            self.on_abort(error)
+            raise
+
+    def __read(self, response):
+        chunks = iter(response.iter_content(chunk_size=_chunk_size_for(response)))
+        pending = []  # pieces of a line not yet terminated
+        pending_size = 0
+        event = {}
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+            except requests.exceptions.RequestException as error:
+                raise _map_read_error(error) from error
+            except socket.timeout as error:
+                raise MastodonReadTimeout(f"Timed out while reading from the stream: {error}") from error
+            except OSError as error:
+                raise MastodonNetworkError(f"Lost the connection to the stream: {error}") from error
+            if not chunk:
+                continue
+            if b"\n" not in chunk:
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size > _MAX_LINE_BYTES:
+                    raise _malformed("Line too long", pending_size)
+                continue
+            if pending:
+                pending.append(chunk)
+                chunk = b"".join(pending)
+                pending = []
+            lines = chunk.split(b"\n")
+            tail = lines.pop()
+            if tail:
+                pending.append(tail)
+            pending_size = len(tail)
+            for raw_line in lines:
+                try:
+                    line = raw_line.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise _malformed("Malformed UTF-8", raw_line[:200]) from None
+                if line and line[-1] == "\r":
+                    line = line[:-1]
+                if not line:
+                    if event:
+                        self._dispatch(event)
+                        event = {}
+                elif line[0] == ":":
+                    self.handle_heartbeat()
+                else:
+                    event = self._parse_line(line, event)
+
+    def _parse_line(self, line, event):
+        """Add one ``key: value`` line to the event being collected and return it."""
+        if line.startswith(":"):
+            self.handle_heartbeat()
+            return event
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise _malformed("Malformed event line", line[:200])
+        if value.startswith(" "):
+            value = value[1:]
+        if key in event:
+            # A repeated key (several ``data:`` lines) continues the value on a new line.
+            event[key] += "\n" + value
+        else:
+            event[key] = value
+        return event
+
+    def _dispatch(self, event):
+        """Decode one complete event and call its handler."""
+        name = event.get("event")
+        if name is None:
+            raise _malformed("Missing field", "event", event)
+        if name == "filters_changed":
+            # Mastodon sends no payload (or ``undefined``) with this event.
+            payload = None
+        else:
+            data = event.get("data")
+            if data is None:
+                raise _malformed("Missing field", "data", event)
+            try:
+                payload = parse_json_bytes(data)
+            except (ValueError, RecursionError):
+                raise _malformed("Bad JSON", data[:1000]) from None
+            if name in _ID_PAYLOAD_EVENTS and payload.__class__ is str and payload.isdigit():
+                payload = int(payload)
+        for_stream = event.get("stream")
+        if for_stream is not None:
+            try:
+                for_stream = json.loads(for_stream)
+            except ValueError:
+                pass
+        gate = getattr(_thread_state, "gate", None)
+        if gate is not None and not gate.admit(name, payload):
+            return
+        self._deliver(name, payload, for_stream)
+
+    def _deliver(self, name, payload, for_stream=None):
+        """Call the handler of an already decoded event, then :meth:`on_any_event`."""
+        handler = None
+        if name not in _RESERVED_EVENTS and _EVENT_NAME_RE.match(name):
+            handler = getattr(self, "on_" + name.replace(".", "_"), None)
+            if not callable(handler):
+                handler = None
+        if handler is None:
+            if _accepts_for_stream(self.on_unknown_event):
+                self.on_unknown_event(name, payload, for_stream)
+            else:
+                self.on_unknown_event(name, payload)
+        elif name == "filters_changed":
+            if _accepts_for_stream(handler):
+                handler(for_stream=for_stream)
+            else:
+                handler()
+        elif _accepts_for_stream(handler):
+            handler(payload, for_stream)
+        else:
+            handler(payload)
+        self.on_any_event(name, payload, for_stream)
+
+
+def _chunk_size_for(response):
+    """Large reads, except on a raw body of unknown length without chunked framing: there
+    urllib3 would wait for the whole buffer to fill, so events are read byte by byte."""
+    raw = getattr(response, "raw", None)
+    if raw is not None and getattr(raw, "chunked", None) is False and getattr(raw, "length_remaining", 0) is None:
+        return 1
+    return _CHUNK_SIZE
 
 
 class CallbackStreamListener(StreamListener):
-    pass
+    """A listener that calls the functions it was given, one per kind of event.
+
+    ``local_update_handler`` receives only the updates of local accounts (no ``@`` in ``acct``).
+    The keyword for encrypted messages is spelt ``encryted_message_handler``, as in Mastodon.py;
+    ``encrypted_message_handler`` is accepted too.
+    """
+
+    def __init__(self, update_handler=None, local_update_handler=None, delete_handler=None,
+                 notification_handler=None, conversation_handler=None, unknown_event_handler=None,
+                 status_update_handler=None, filters_changed_handler=None, announcement_handler=None,
+                 announcement_reaction_handler=None, announcement_delete_handler=None,
+                 encryted_message_handler=None, encrypted_message_handler=None):
+        super().__init__()
+        self.update_handler = update_handler
+        self.local_update_handler = local_update_handler
+        self.delete_handler = delete_handler
+        self.notification_handler = notification_handler
+        self.conversation_handler = conversation_handler
+        self.unknown_event_handler = unknown_event_handler
+        self.status_update_handler = status_update_handler
+        self.filters_changed_handler = filters_changed_handler
+        self.announcement_handler = announcement_handler
+        self.announcement_reaction_handler = announcement_reaction_handler
+        self.announcement_delete_handler = announcement_delete_handler
+        self.encryted_message_handler = encryted_message_handler or encrypted_message_handler
+
+    def on_update(self, status):
+        if self.update_handler is not None:
+            self.update_handler(status)
+        if self.local_update_handler is not None:
+            try:
+                acct = status["account"]["acct"]
+            except (KeyError, TypeError):
+                return
+            if "@" not in acct:
+                self.local_update_handler(status)
+
+    def on_delete(self, deleted_id):
+        if self.delete_handler is not None:
+            self.delete_handler(deleted_id)
+
+    def on_notification(self, notification):
+        if self.notification_handler is not None:
+            self.notification_handler(notification)
+
+    def on_filters_changed(self):
+        if self.filters_changed_handler is not None:
+            self.filters_changed_handler()
+
+    def on_conversation(self, conversation):
+        if self.conversation_handler is not None:
+            self.conversation_handler(conversation)
+
+    def on_announcement(self, annoucement):
+        if self.announcement_handler is not None:
+            self.announcement_handler(annoucement)
+
+    def on_announcement_reaction(self, reaction):
+        if self.announcement_reaction_handler is not None:
+            self.announcement_reaction_handler(reaction)
+
+    def on_announcement_delete(self, annoucement_id):
+        if self.announcement_delete_handler is not None:
+            self.announcement_delete_handler(annoucement_id)
+
+    def on_status_update(self, status):
+        if self.status_update_handler is not None:
+            self.status_update_handler(status)
+
+    def on_encrypted_message(self, unclear):
+        if self.encryted_message_handler is not None:
+            self.encryted_message_handler(unclear)
+
+    def on_unknown_event(self, name, unknown_event=None):
+        if self.unknown_event_handler is not None:
+            self.unknown_event_handler(name, unknown_event)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping a stream alive
+
+
+def _id_order(value):
+    """Sort key for ids: numerically for numbers, by length then text for other strings
+    (fixed-width flake ids sort by time that way)."""
+    if value.__class__ is int:
+        return (0, value, "")
+    text = str(value)
+    if text.isdigit():
+        return (0, int(text), "")
+    return (1, len(text), text)
+
+
+class _EventGate:
+    """What the listener has been given: the newest id per event kind that can be backfilled,
+    and a bounded memory of recent ids so that an event is never delivered twice."""
+
+    def __init__(self, kinds, remember=_RECENT_IDS):
+        self.kinds = frozenset(kinds)
+        self.last_id = {}
+        self._remember = remember
+        self._recent = {kind: (collections.deque(), set()) for kind in self.kinds}
+
+    def admit(self, name, payload):
+        """True if the event is new (and records it), False for a duplicate."""
+        if name not in self.kinds or not isinstance(payload, dict):
+            return True
+        event_id = payload.get("id")
+        if event_id is None:
+            return True
+        order, seen = self._recent[name]
+        if event_id in seen:
+            return False
+        seen.add(event_id)
+        order.append(event_id)
+        if len(order) > self._remember:
+            seen.discard(order.popleft())
+        last = self.last_id.get(name)
+        if last is None or _id_order(event_id) > _id_order(last):
+            self.last_id[name] = event_id
+        return True
+
+    def remembered(self):
+        return sum(len(order) for order, _ in self._recent.values())
+
+
+class _Backoff:
+    """Reconnect delays: immediately after a healthy connection, else ``base`` doubling up to
+    ``cap``, each reduced by a random share of up to ``jitter`` so that clients spread out."""
+
+    def __init__(self, base, cap=_DEFAULT_RECONNECT_MAX_WAIT_SEC, healthy_after=_HEALTHY_AFTER_SEC,
+                 jitter=0.2, rng=random.random):
+        self.base = max(0.0, float(base))
+        self.cap = max(0.0, float(cap))
+        self.healthy_after = healthy_after
+        self.jitter = jitter
+        self.rng = rng
+        self.failures = 0
+
+    def next_delay(self, lived):
+        """The wait before the next attempt; ``lived`` is how long the last connection stayed
+        up, or None when the last attempt failed to connect."""
+        if lived is not None and lived >= self.healthy_after:
+            self.failures = 0
+            return 0.0
+        self.failures += 1
+        nominal = min(self.cap, self.base * 2.0 ** min(self.failures - 1, 32))
+        return nominal * (1.0 - self.jitter * self.rng())
+
+
+def _socket_of(response):
+    raw = getattr(response, "raw", None)
+    if raw is None:
+        return None
+    connection = getattr(raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if isinstance(sock, socket.socket):
+        return sock
+    try:
+        sock = raw._fp.fp.raw._sock
+    except AttributeError:
+        return None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _interrupt(response):
+    """Wake a thread blocked reading ``response``: shutting the socket down makes its read
+    return at once (closing it from another thread would not)."""
+    sock = _socket_of(response)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+            return
+        except OSError:
+            pass
+    close = getattr(response, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # a half-closed response may complain; it is being dropped anyway
+            pass
+
+
+class _WatchedResponse:
+    """Passes the body through while noting when data last arrived; a read that fails because
+    the watchdog cut a silent connection is reported as a read timeout."""
+
+    def __init__(self, response, handle):
+        self._response = response
+        self._handle = handle
+
+    def __getattr__(self, name):
+        return getattr(self._response, name)
+
+    def iter_content(self, chunk_size=1, decode_unicode=False):
+        handle = self._handle
+        response = self._response
+        clock = handle._clock
+        try:
+            for chunk in response.iter_content(chunk_size=chunk_size):
+                handle._last_activity = clock()
+                yield chunk
+        except Exception as error:
+            if handle.closed:
+                return
+            if handle._tripped is response:
+                raise requests.exceptions.ReadTimeout(
+                    f"No data from the stream for over {handle.liveness_timeout} s") from error
+            raise
+        if handle.closed:
+            return
+        if handle._tripped is response:
+            raise requests.exceptions.ReadTimeout(f"No data from the stream for over {handle.liveness_timeout} s")
+
+
+class StreamHandle:
+    """A stream read in a background (daemon) thread, as returned with ``run_async=True``.
+
+    Attributes (as in Mastodon.py): ``closed`` (:meth:`close` was called), ``running`` (the thread
+    is working), ``connection`` (the current response, None between connections) and
+    ``reconnecting`` (waiting for or opening a new connection). Also ``reconnects`` (how many
+    times the stream was re-established) and ``last_error``.
+    """
+
+    _clock = staticmethod(time.monotonic)
+    _random = staticmethod(random.random)
+
+    def __init__(self, connect, listener, reconnect_async=False,
+                 reconnect_async_wait_sec=5, *, backfill_sources=(),
+                 liveness_timeout=_DEFAULT_LIVENESS_SEC, reconnect_max_wait_sec=_DEFAULT_RECONNECT_MAX_WAIT_SEC,
+                 healthy_after=_HEALTHY_AFTER_SEC):
+        self.closed = False
+        self.running = False
+        self.connection = None
+        self.reconnecting = False
+        self.reconnects = 0
+        self.last_error = None
+        self.listener = listener
+        self.reconnect_async = reconnect_async
+        self.reconnect_async_wait_sec = reconnect_async_wait_sec
+        self.liveness_timeout = liveness_timeout
+        self._connect = connect
+        self._backfill_sources = list(backfill_sources or ())
+        self._gate = _EventGate([kind for kind, _ in self._backfill_sources]) if self._backfill_sources else None
+        self._backoff = _Backoff(reconnect_async_wait_sec, reconnect_max_wait_sec, healthy_after,
+                                 rng=self._random)
+        self._stop = threading.Event()
+        self._thread = None
+        self._watchdog = None
+        self._last_activity = None
+        self._tripped = None
+
+    # -----------------------------------------------------------------------------------------
+    # Public interface
+
+    def close(self):
+        """Stop the stream. Returns within a second, also while the stream is stalled or
+        waiting to reconnect; the threads of the handle end."""
+        self.closed = True
+        self._stop.set()
+        connection = self.connection
+        if connection is not None:
+            _interrupt(connection)
+        deadline = time.monotonic() + 0.9
+        current = threading.current_thread()
+        for thread in (self._thread, self._watchdog):
+            if thread is not None and thread is not current:
+                thread.join(max(0.0, deadline - time.monotonic()))
+
+    def is_alive(self):
+        """True while the stream's thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def is_receiving(self):
+        """True while connected and reading (not closed, not between connections)."""
+        return not self.closed and self.running and not self.reconnecting and self.is_alive()
+
+    # -----------------------------------------------------------------------------------------
+    # Running
+
+    def _start(self, response):
+        """Run in the background, starting from an open ``response`` or (None) by connecting."""
+        self.running = True
+        self._thread = threading.Thread(target=self._work, args=(response,), daemon=True,
+                                        name="mastodon-stream")
+        self._thread.start()
+        self._start_watchdog()
+        return self
+
+    def _run_blocking(self, response):
+        """Read ``response`` in the calling thread until it ends or fails."""
+        self.running = True
+        previous = getattr(_thread_state, "gate", None)
+        _thread_state.gate = self._gate
+        self._start_watchdog()
+        try:
+            self._serve(response)
+        finally:
+            _thread_state.gate = previous
+            self.running = False
+            self._stop.set()
+            if self._watchdog is not None:
+                self._watchdog.join(1.0)
+
+    def _start_watchdog(self):
+        if self.liveness_timeout:
+            self._watchdog = threading.Thread(target=self._watch, daemon=True, name="mastodon-stream-watchdog")
+            self._watchdog.start()
+
+    def _wait(self, seconds):
+        """Sleep unless closed; True when the stream was closed meanwhile."""
+        return self._stop.wait(seconds)
+
+    def _work(self, response):
+        _thread_state.gate = self._gate
+        lived = None
+        try:
+            while not self._stop.is_set():
+                if response is None:
+                    response = self._reopen(lived)
+                    if response is None:
+                        break
+                started = self._clock()
+                self._serve(response)
+                lived = self._clock() - started
+                response = None
+                if self._stop.is_set() or not self.reconnect_async:
+                    break
+        finally:
+            self.connection = None
+            self.reconnecting = False
+            self.running = False
+            _thread_state.gate = None
+
+    def _reopen(self, lived):
+        """Connect again after the backoff delay and fill the gap; None when closed."""
+        self.reconnecting = True
+        while not self._stop.is_set():
+            delay = self._backoff.next_delay(lived)
+            if delay > 0 and self._wait(delay):
+                return None
+            if self._stop.is_set():
+                return None
+            lived = None
+            try:
+                response = self._connect()
+            except MastodonNetworkError as error:
+                self._report(error)
+                continue
+            if self._gate is not None:
+                try:
+                    self._backfill()
+                except MastodonNetworkError as error:
+                    # Try again with the next connection; nothing was marked as seen.
+                    self._report(error)
+                    _close_quietly(response)
+                    continue
+            self.reconnects += 1
+            self.reconnecting = False
+            return response
+        return None
+
+    def _report(self, error):
+        self.last_error = error
+        log.info("Stream connection failed: %s", error)
+        try:
+            self.listener.on_abort(error)
+        except Exception:
+            log.exception("on_abort raised")
+
+    def _serve(self, response):
+        """Read one connection to its end. In the background with reconnecting on, failures are
+        recorded and logged; otherwise they propagate."""
+        self._last_activity = self._clock()
+        self.connection = response
+        try:
+            if self._stop.is_set():
+                return
+            self.listener.handle_stream(_WatchedResponse(response, self))
+        except Exception as error:
+            if self.closed:
+                return
+            if not (self.reconnect_async and self._thread is threading.current_thread()):
+                raise
+            self.last_error = error
+            if isinstance(error, (MastodonNetworkError, MastodonMalformedEventError)):
+                log.info("Stream interrupted (%s); reconnecting", error)
+            else:
+                log.exception("Stream listener raised; reconnecting")
+        finally:
+            self.connection = None
+            _close_quietly(response)
+
+    def _watch(self):
+        """Cut a connection that has been silent for longer than ``liveness_timeout``."""
+        limit = float(self.liveness_timeout)
+        interval = min(1.0, max(0.02, limit / 4.0))
+        while not self._stop.wait(interval):
+            connection = self.connection
+            last = self._last_activity
+            if connection is None or last is None or self._tripped is connection:
+                continue
+            if self._clock() - last > limit:
+                log.warning("Stream silent for over %.1f s; treating the connection as dead", limit)
+                self._tripped = connection
+                _interrupt(connection)
+
+    # -----------------------------------------------------------------------------------------
+    # Gap backfill
+
+    def _backfill(self):
+        """Fetch what arrived while disconnected and deliver it, oldest first, before the live
+        events. Kinds the listener has not seen yet are skipped (there is no gap to fill)."""
+        per_kind = []
+        for kind, fetch in self._backfill_sources:
+            last = self._gate.last_id.get(kind)
+            if last is None:
+                continue
+            try:
+                items = _fetch_after(fetch, last)
+            except MastodonNetworkError:
+                raise
+            except Exception as error:  # e.g. a 403 for a token without the scope: no backfill
+                log.warning("Could not backfill %s events: %s", kind, error)
+                continue
+            per_kind.append([(kind, item) for item in items])
+        if not per_kind:
+            return
+        merged = per_kind[0] if len(per_kind) == 1 else sorted(
+            (entry for entries in per_kind for entry in entries), key=_created_order)
+        deliver = getattr(self.listener, "_deliver", None)
+        for kind, item in merged:
+            if not self._gate.admit(kind, item):
+                continue
+            if deliver is not None:
+                deliver(kind, item, None)
+            else:
+                getattr(self.listener, "on_" + kind)(item)
+
+
+def _created_order(entry):
+    created = entry[1].get("created_at") if isinstance(entry[1], dict) else None
+    timestamp = created.timestamp() if hasattr(created, "timestamp") else 0.0
+    return (timestamp, _id_order(entry[1].get("id")))
+
+
+def _fetch_after(fetch, last_id):
+    """Every item newer than ``last_id``, oldest first, paging forward with ``min_id``."""
+    collected = {}
+    min_id = last_id
+    for _ in range(_BACKFILL_MAX_PAGES):
+        page = fetch(min_id)
+        if not page:
+            break
+        newest = min_id
+        for item in page:
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if item_id is None:
+                continue
+            collected[item_id] = item
+            if _id_order(item_id) > _id_order(newest):
+                newest = item_id
+        if newest == min_id:
+            break
+        min_id = newest
+    else:
+        log.warning("Backfill stopped after %d pages; older missed events are skipped", _BACKFILL_MAX_PAGES)
+    return [collected[key] for key in sorted(collected, key=_id_order)]
+
+
+def _close_quietly(response):
+    close = getattr(response, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # closing a broken connection may fail; it is gone either way
+            pass

@@ -1,7 +1,225 @@
-"""The streaming_endpoints endpoints (being written; see the issue tracker)."""
+"""Streaming endpoints: the user, public, hashtag, list and direct streams and the health check.
 
+Every ``stream_*`` method blocks and hands events to the listener until the stream fails
+(``run_async=False``), or returns a :class:`~mastodon.streaming.StreamHandle` reading in the
+background (``run_async=True``), which with ``reconnect_async=True`` survives network failures.
+Options beyond Mastodon.py's come last: ``backfill`` (fetch what was missed while disconnected),
+``liveness_timeout`` (seconds of silence after which the connection counts as dead; None turns
+the check off) and ``reconnect_max_wait_sec`` (cap of the reconnect backoff).
+"""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+
+from .defaults import _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT
+from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonReadTimeout
 from .internals import Mastodon as Internals
+from .streaming import (
+    _BACKFILL_PAGE, _DEFAULT_LIVENESS_SEC, _DEFAULT_RECONNECT_MAX_WAIT_SEC, StreamHandle,
+)
+from .versions import _DICT_VERSION_STATUS, api_version
+
+_LIVENESS = _DEFAULT_LIVENESS_SEC
+_MAX_WAIT = _DEFAULT_RECONNECT_MAX_WAIT_SEC
 
 
 class Mastodon(Internals):
-    pass
+    @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
+    def stream_user(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
+                    reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
+                    liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Stream the logged-in user's home timeline and notifications to ``listener``.
+
+        Returns None (blocking) or a StreamHandle (``run_async``). With ``backfill``, statuses and
+        notifications missed while reconnecting are fetched and delivered first. Raises
+        :class:`MastodonNetworkError` when the stream cannot be opened.
+        """
+        return self.__stream("/api/v1/streaming/user", listener, run_async=run_async, timeout=timeout,
+                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
+                             backfill=backfill, liveness_timeout=liveness_timeout,
+                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+
+    @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
+    def stream_public(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
+                      reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, local=False, remote=False,
+                      backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Stream the federated timeline (only local statuses with ``local``, only remote ones
+        with ``remote``) to ``listener``.
+
+        Returns None (blocking) or a StreamHandle (``run_async``). Raises
+        :class:`MastodonIllegalArgumentError` when both ``local`` and ``remote`` are set.
+        """
+        if local and remote:
+            raise MastodonIllegalArgumentError("Cannot stream only local and only remote statuses at once.")
+        endpoint = "/api/v1/streaming/public" + ("/local" if local else "") + ("/remote" if remote else "")
+        return self.__stream(endpoint, listener, run_async=run_async, timeout=timeout,
+                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
+                             backfill=backfill, liveness_timeout=liveness_timeout,
+                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+
+    @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
+    def stream_local(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
+                     reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
+                     liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Stream the local timeline to ``listener``. Deprecated: same as
+        ``stream_public(listener, local=True)``."""
+        return self.stream_public(listener, run_async=run_async, timeout=timeout, reconnect_async=reconnect_async,
+                                  reconnect_async_wait_sec=reconnect_async_wait_sec, local=True,
+                                  backfill=backfill, liveness_timeout=liveness_timeout,
+                                  reconnect_max_wait_sec=reconnect_max_wait_sec)
+
+    @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
+    def stream_hashtag(self, tag, listener, local=False, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
+                       reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                       backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Stream the statuses with hashtag ``tag`` (given without ``#``; only local ones with
+        ``local``) to ``listener``.
+
+        Returns None (blocking) or a StreamHandle (``run_async``). Raises
+        :class:`MastodonIllegalArgumentError` for a tag starting with ``#``.
+        """
+        if not isinstance(tag, str) or not tag:
+            raise MastodonIllegalArgumentError("The hashtag must be a non-empty string.")
+        if tag.startswith("#"):
+            raise MastodonIllegalArgumentError("Tag parameter should omit leading #")
+        endpoint = "/api/v1/streaming/hashtag" + ("/local" if local else "") + f"?tag={tag}"
+        return self.__stream(endpoint, listener, run_async=run_async, timeout=timeout,
+                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
+                             backfill=backfill, liveness_timeout=liveness_timeout,
+                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+
+    @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
+    def stream_list(self, id, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
+                    reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
+                    liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Stream the timeline of list ``id`` to ``listener``.
+
+        Returns None (blocking) or a StreamHandle (``run_async``).
+        """
+        id = self.__unpack_id(id)
+        return self.__stream(f"/api/v1/streaming/list?list={id}", listener, run_async=run_async, timeout=timeout,
+                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
+                             backfill=backfill, liveness_timeout=liveness_timeout,
+                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+
+    @api_version("2.6.0", "2.6.0", _DICT_VERSION_STATUS)
+    def stream_direct(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
+                      reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
+                      liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Stream the user's direct conversations (``on_conversation``) to ``listener``.
+
+        Returns None (blocking) or a StreamHandle (``run_async``). ``backfill`` has nothing to
+        fetch for this stream and is accepted for uniformity.
+        """
+        return self.__stream("/api/v1/streaming/direct", listener, run_async=run_async, timeout=timeout,
+                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
+                             backfill=backfill, liveness_timeout=liveness_timeout,
+                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+
+    @api_version("2.5.0", "2.5.0", "2.5.0")
+    def stream_healthy(self):
+        """True when the streaming server reports itself healthy (bool)."""
+        base = self.__get_streaming_base()
+        status = self.__api_request("GET", "/api/v1/streaming/health", base_url_override=base, parse=False)
+        return status in (b"OK", b"success")
+
+    # -----------------------------------------------------------------------------------------
+    # Internals
+
+    def __get_streaming_base(self):
+        """The streaming server's base URL, from the instance information (``wss://`` becomes
+        ``https://``, ``ws://`` becomes ``http://``). The server's own streaming host is trusted
+        with the access token from then on."""
+        instance = self.instance()
+        try:
+            streaming = instance["urls"]["streaming_api"]
+        except (KeyError, TypeError):
+            streaming = None
+        if not streaming or streaming == self.api_base_url:
+            return self.api_base_url
+        if not isinstance(streaming, str):
+            raise MastodonAPIError(f"Could not parse streaming api location returned from server: {streaming!r}.")
+        try:
+            parts = urlsplit(streaming)
+        except ValueError:
+            parts = None
+        scheme = {"wss": "https", "ws": "http"}.get(parts.scheme.lower()) if parts is not None else None
+        if scheme is None or not parts.netloc:
+            raise MastodonAPIError(f"Could not parse streaming api location returned from server: {streaming}.")
+        self.__trusted_hosts().add(parts.netloc.lower())
+        return f"{scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+    def __stream(self, endpoint, listener, params=None, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
+                 reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                 backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+        """Open ``endpoint`` on the streaming server and feed ``listener``; see the stream_* methods."""
+        if not callable(getattr(listener, "handle_stream", None)):
+            raise MastodonIllegalArgumentError("The listener must be a StreamListener (it needs handle_stream).")
+        if liveness_timeout is not None and liveness_timeout < 0:
+            raise MastodonIllegalArgumentError("liveness_timeout must be positive (or None to turn it off).")
+        url = self.__get_streaming_base() + endpoint
+        params = dict(params) if params else {}
+
+        def connect():
+            headers = self.__request_headers(url, None, None)
+            try:
+                response = self.session.get(url, headers=headers, data=params, stream=True,
+                                            timeout=(self.request_timeout, timeout))
+            except requests.exceptions.ReadTimeout as e:
+                raise MastodonReadTimeout(f"Could not connect to streaming server: {e}") from e
+            except requests.exceptions.RequestException as e:
+                raise MastodonNetworkError(f"Could not connect to streaming server: {e}") from e
+            if response.status_code != 200:
+                error = MastodonNetworkError(
+                    f"Could not connect to streaming server: {response.status_code} {response.reason}")
+                error.status_code = response.status_code
+                error.reason = response.reason
+                error.response = response
+                try:
+                    response.close()
+                except Exception:  # the error is what matters
+                    pass
+                raise error
+            return response
+
+        sources = self.__backfill_sources(endpoint) if backfill else ()
+        handle = StreamHandle(connect, listener, reconnect_async, reconnect_async_wait_sec,
+                              backfill_sources=sources, liveness_timeout=liveness_timeout,
+                              reconnect_max_wait_sec=reconnect_max_wait_sec)
+        if not run_async:
+            handle._run_blocking(connect())
+            return None
+        try:
+            response = connect()
+        except MastodonNetworkError as error:
+            if not reconnect_async:
+                raise
+            handle._report(error)
+            response = None
+        return handle._start(response)
+
+    def __backfill_sources(self, endpoint):
+        """``(event name, fetch(min_id))`` pairs: where a stream's missed events can be read."""
+        path, _, query = endpoint.partition("?")
+        query = dict(parse_qsl(query, keep_blank_values=True))
+
+        def source(kind, rest_endpoint, local=None, remote=None):
+            def fetch(min_id):
+                params = self.__generate_params(dict(local=local, remote=remote, min_id=min_id,
+                                                     limit=_BACKFILL_PAGE))
+                return self.__api_request("GET", rest_endpoint, params)
+            return (kind, fetch)
+
+        if path == "/api/v1/streaming/user":
+            return [source("update", "/api/v1/timelines/home"), source("notification", "/api/v1/notifications")]
+        if path == "/api/v1/streaming/user/notification":
+            return [source("notification", "/api/v1/notifications")]
+        if path.startswith("/api/v1/streaming/public"):
+            return [source("update", "/api/v1/timelines/public", local=path.endswith("/local") or None,
+                           remote=path.endswith("/remote") or None)]
+        if path.startswith("/api/v1/streaming/hashtag") and query.get("tag"):
+            return [source("update", f"/api/v1/timelines/tag/{query['tag']}", local=path.endswith("/local") or None)]
+        if path == "/api/v1/streaming/list" and query.get("list"):
+            return [source("update", f"/api/v1/timelines/list/{query['list']}")]
+        return []
