@@ -456,3 +456,14 @@ def test_create_account_without_client_credentials_sends_nothing(server, api):
     with pytest.raises(MastodonIllegalArgumentError):
         api.create_account("n", "p", "e@example.com")
     assert server.requests == []
+
+
+def test_create_account_with_fewer_granted_scopes_raises_api_error(server, app_api, tmp_path):
+    server.fixture("POST_oauth_token_200")
+    server.fixture("POST_api_v1_accounts_200")
+    to_file = tmp_path / "never.secret"
+    with pytest.raises(MastodonAPIError, match="scopes"):
+        app_api.create_account("n", "p", "e@example.com", agreement=True, scopes=["read", "admin:read"],
+                               to_file=str(to_file))
+    assert server.requests[0].form[0] == ("scope", "read admin:read")
+    assert not to_file.exists()

@@ -205,7 +205,8 @@ def test_trending_lang_overrides_the_client_language(server, make_api):
 
 def test_trending_tags_parsed(server, api):
     server.route("GET", "/api/v1/trends/tags", body=[
-        {"name": "cats", "url": "https://x/tags/cats", "history": [{"day": "1785542400", "uses": "5", "accounts": "2"}]}])
+        {"name": "cats", "url": "https://x/tags/cats",
+         "history": [{"day": "1785542400", "uses": "5", "accounts": "2"}]}])
     tags = api.trends(limit=1)
     assert server.last.query == [("limit", "1")]
     assert tags[0].name == "cats"

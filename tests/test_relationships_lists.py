@@ -66,8 +66,8 @@ def test_follow_requests_parsed_with_prev_link_from_fixture(server, api):
 def test_fetch_remaining_collects_all_mutes(server, api):
     path = "/api/v1/mutes"
     link = f'<{server.url}{path}?max_id=100>; rel="next"'
-    server.route("GET", path, Response(200, [{"id": "1"}], {"Link": link}), Response(200, [{"id": "2"}], {"Link": link}),
-                 Response(200, []))
+    server.route("GET", path, Response(200, [{"id": "1"}], {"Link": link}),
+                 Response(200, [{"id": "2"}], {"Link": link}), Response(200, []))
     assert [a.id for a in api.fetch_remaining(api.mutes())] == [1, 2]
     assert len(server.requests) == 3
 
