@@ -131,7 +131,7 @@ class Mastodon(Internals):
             _fail("permissions must be None or 'staff'")
         _checked_choice(origin, "origin", ("local", "remote"))
         _checked_choice(status, "status", _ACCOUNT_STATUSES)
-        if by_domain is not None:
+        if isinstance(by_domain, str):
             by_domain = self.__deprotocolize(by_domain)
         invited_by = self.__unpack_id(invited_by)
         role_ids = self.__unpack_id(role_ids, listify=True)
@@ -459,8 +459,9 @@ class Mastodon(Internals):
         """Block an e-mail address, given as the address or as its canonical hash
         (AdminCanonicalEmailBlock). Neither given raises :class:`MastodonIllegalArgumentError`.
         """
-        email = _checked_text(email, "email")
-        canonical_email_hash = _checked_text(canonical_email_hash, "canonical_email_hash")
+        email = _checked_text(email, "email", required=email is not None)
+        canonical_email_hash = _checked_text(canonical_email_hash, "canonical_email_hash",
+                                             required=canonical_email_hash is not None)
         if email is None and canonical_email_hash is None:
             _fail("Must provide either email or canonical_email_hash")
         params = self.__generate_params(dict(email=email, canonical_email_hash=canonical_email_hash))

@@ -78,6 +78,8 @@ BAD_CALLS = [
     ("admin_delete_email_domain_block", (None,), {}),
     ("admin_create_canonical_email_block", (), {}),
     ("admin_create_canonical_email_block", (), dict(email=5)),
+    ("admin_create_canonical_email_block", (), dict(email="")),
+    ("admin_create_canonical_email_block", (), dict(canonical_email_hash=" ")),
     ("admin_create_canonical_email_block", (), dict(canonical_email_hash=["x"])),
     ("admin_test_canonical_email_block", (None,), {}),
     ("admin_delete_canonical_email_block", (None,), {}),
