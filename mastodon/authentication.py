@@ -277,7 +277,10 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError(f"{failure}: {e}") from e
         self.__pkce_verifier = None
 
-        self.__check_granted_scopes(response.get("scope", ""), scopes)
+        granted = response.get("scope")
+        if granted is not None:
+            # RFC 6749 5.1: a server may omit the scope when it granted exactly what was asked for.
+            self.__check_granted_scopes(str(granted), scopes)
 
         if to_file is not None:
             write_secret_file(to_file, [self.access_token, self.api_base_url, self.client_id, self.client_secret])

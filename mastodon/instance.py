@@ -50,10 +50,11 @@ class Mastodon(Internals):
     @api_version("3.0.0", "3.0.0", "3.0.0")
     def instance_nodeinfo(self, schema=_NODEINFO_20):
         """The server's NodeInfo document for ``schema`` (NodeInfo 2.0 by default)."""
-        links = self.__api_request("GET", "/.well-known/nodeinfo")["links"]
+        document = self.__api_request("GET", "/.well-known/nodeinfo")
+        links = document.get("links") if isinstance(document, dict) else None
         schema_url = None
-        for link in links:
-            if link.get("rel") == schema:
+        for link in links if isinstance(links, list) else ():
+            if isinstance(link, dict) and link.get("rel") == schema:
                 schema_url = link.get("href")
         if schema_url is None:
             raise MastodonIllegalArgumentError("Requested nodeinfo schema is not available.")

@@ -891,3 +891,12 @@ def test_log_in_successful_version_fetch_replaces_a_given_version(make_api, serv
     api = make_api(client_id="cid", client_secret="csecret", mastodon_version="4.5.0")
     api.log_in(code="c")
     assert (api.mastodon_major, api.mastodon_minor, api.mastodon_patch, api.version_check_worked) == (4, 3, 2, True)
+
+
+def test_log_in_answer_without_scope_counts_as_granted_as_asked(make_api, server):
+    answer = {k: v for k, v in TOKEN_ANSWER.items() if k != "scope"}
+    server.route("POST", "/oauth/token", body=answer)
+    api = make_api(client_id="cid", client_secret="csecret")
+    assert api.log_in(code="c", scopes=["read", "write"]) == TOKEN_ANSWER["access_token"]
+    server.route("POST", "/oauth/token", body=dict(answer, scope=None))
+    assert api.log_in(code="c") == TOKEN_ANSWER["access_token"]

@@ -463,3 +463,11 @@ def test_unknown_server_version_does_not_refuse(server):
     api = Mastodon(api_base_url=server.url)
     assert api.version_check_worked is False
     assert api.instance_rules() == []
+
+
+@pytest.mark.parametrize("document", [{}, {"links": None}, {"links": ["x", {"href": "/y"}]}, ["links"], b"\"text\""])
+def test_instance_nodeinfo_odd_discovery_document(api, server, document):
+    server.route("GET", "/.well-known/nodeinfo", body=document)
+    with pytest.raises(MastodonIllegalArgumentError):
+        api.instance_nodeinfo()
+    assert len(server.requests) == 1
