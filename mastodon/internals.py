@@ -70,7 +70,10 @@ _STATUS_ERRORS = {
 }
 
 _PAGINATION_KEYS = ("max_id", "min_id", "since_id")
-_SECRET_PARAMS = frozenset(("access_token", "client_secret", "password", "token", "refresh_token", "code"))
+_SECRET_PARAMS = frozenset(("access_token", "client_secret", "password", "token", "refresh_token", "code",
+                            "code_verifier", "email", "ip", "canonical_email_hash"))
+# Personal data in answers (admin account listings carry users' e-mail and IP addresses).
+_PERSONAL_JSON_RE = re.compile(r'("(?:[a-z_]*email[a-z_]*|ip|password)"\s*:\s*")((?:[^"\\]|\\.)*)(")')
 _MAX_SLEEP = 300
 _RESET_MARGIN = 0.1  # seconds added to a rate-limit reset before assuming a fresh budget
 
@@ -678,6 +681,7 @@ class Mastodon:
         token = self.access_token
         if token:
             text = text.replace(token, _mask(token))
+        text = _PERSONAL_JSON_RE.sub(r"\1***\3", text)
         lines = [f"Response code: {response.status_code}", f"Response headers: {dict(response.headers)}",
                  f"Response text content: {text}"]
         self.__debug_emit(lines)

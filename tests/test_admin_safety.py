@@ -287,8 +287,6 @@ def test_server_errors_never_carry_the_token_or_email_in_the_message(api, server
     assert not [r for r in caplog.records if r.pathname.endswith(os.path.join("mastodon", "admin.py"))]
 
 
-@pytest.mark.xfail(strict=True, reason="core issue (internals.py, not ours): the DEBUG request log prints "
-                                       "parameters unmasked, so an e-mail filter value appears in the log")
 def test_debug_log_does_not_contain_email_parameters(api, server, caplog):
     caplog.set_level(logging.DEBUG)
     server.route("GET", "/api/v1/admin/accounts", Response(403, {"error": "This action is not allowed"}))

@@ -282,3 +282,19 @@ def test_debug_requests_masks_the_token_and_logs(make_api, server, capsys, caplo
     assert TOKEN not in printed
     assert TOKEN not in caplog.text
     assert "Request to endpoint" in caplog.text
+
+
+def test_debug_output_hides_personal_data_of_admin_answers(make_api, server, capsys, caplog):
+    api = make_api(debug_requests=True)
+    server.fixture("GET_api_v1_admin_accounts_200")
+    body = fixture("GET_api_v1_admin_accounts_200")["body"]
+    emails = [account["email"] for account in body if account.get("email")]
+    assert emails
+    with caplog.at_level(logging.DEBUG, logger="mastodon"):
+        request(api, "GET", "/api/v1/admin/accounts", {"email": "someone@example.org"})
+    printed = capsys.readouterr().out
+    for text in (printed, caplog.text):
+        assert "someone@example.org" not in text
+        for email in emails:
+            assert email not in text
+        assert '"email":"***"' in text.replace(" ", "")
