@@ -353,12 +353,13 @@ class Mastodon(Internals):
     def admin_domain_blocks(self, id=None, max_id=None, min_id=None, since_id=None, limit=None):
         """The blocked domains (list of AdminDomainBlock), or with ``id`` that one block (AdminDomainBlock).
 
-        As in Mastodon.py 1.8.1, ``limit`` is accepted but not sent (the server's page size applies).
+        ``limit`` is sent (Mastodon.py 1.8.1 silently dropped it).
         """
         if id is not None:
             id = _checked_id(self.__unpack_id(id))
             return self.__api_request("GET", f"/api/v1/admin/domain_blocks/{id}")
-        params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id), dateconv=False)
+        params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit),
+                                        dateconv=False)
         return self.__api_request("GET", "/api/v1/admin/domain_blocks/", params)
 
     def __domain_block_params(self, severity, reject_media, reject_reports, private_comment, public_comment,

@@ -86,11 +86,11 @@ CASES = [
      STATUS),
     ("admin_approve_trending_tag", (5,), {}, "POST", "/api/v1/admin/trends/tags/5/approve", [], [], TAG),
     ("admin_reject_trending_tag", (TAG,), {}, "POST", "/api/v1/admin/trends/tags/5/reject", [], [], TAG),
-    # domain blocks: trailing slashes on list and create, limit never sent
+    # domain blocks: trailing slashes on list and create; limit is sent (1.8.1 dropped it)
     ("admin_domain_blocks", (), {}, "GET", "/api/v1/admin/domain_blocks/", [], None,
      "GET_api_v1_admin_domain_blocks__200"),
     ("admin_domain_blocks", (), dict(max_id={"id": 9}, min_id=2, since_id=1, limit=5), "GET",
-     "/api/v1/admin/domain_blocks/", [("max_id", "9"), ("min_id", "2"), ("since_id", "1")], None,
+     "/api/v1/admin/domain_blocks/", [("max_id", "9"), ("min_id", "2"), ("since_id", "1"), ("limit", "5")], None,
      "GET_api_v1_admin_domain_blocks__200"),
     ("admin_domain_blocks", (1,), dict(max_id=9, limit=5), "GET", "/api/v1/admin/domain_blocks/1", [], None,
      "GET_api_v1_admin_domain_blocks_id_200"),
