@@ -681,13 +681,17 @@ class StreamHandle:
         except Exception as error:
             if self.closed:
                 return
-            if not (self.reconnect_async and self._thread is threading.current_thread()):
-                raise
+            if self._thread is not threading.current_thread():
+                raise  # blocking mode: the caller gets it
+            # In the background there is nobody to raise to: keep the error, log it, and
+            # reconnect if asked to (the listener has already seen it in on_abort).
             self.last_error = error
-            if isinstance(error, (MastodonNetworkError, MastodonMalformedEventError)):
-                log.info("Stream interrupted (%s); reconnecting", error)
+            expected = isinstance(error, (MastodonNetworkError, MastodonMalformedEventError))
+            then = "reconnecting" if self.reconnect_async else "stream ended"
+            if expected:
+                log.info("Stream interrupted (%s); %s", error, then)
             else:
-                log.exception("Stream listener raised; reconnecting")
+                log.error("Stream listener raised; %s", then, exc_info=True)
         finally:
             self.connection = None
             _close_quietly(response)
