@@ -53,12 +53,16 @@ _RESERVED_EVENTS = frozenset(("abort", "unknown_event", "any_event"))
 _EVENT_NAME_RE = re.compile(r"[a-z0-9_.]+\Z")
 _ID_PAYLOAD_EVENTS = frozenset(("delete", "announcement.delete"))
 
-# Per-thread state of the stream machinery (the event gate of the stream read by this thread).
+# Per-thread state of the stream machinery (the StreamHandle whose stream this thread reads).
 _thread_state = threading.local()
 
 
-def _accepts_for_stream(handler, _cache={}):
+_for_stream_cache = {}
+
+
+def _accepts_for_stream(handler):
     """Whether a handler has a parameter named ``for_stream`` (looked up once per function)."""
+    _cache = _for_stream_cache
     key = getattr(handler, "__func__", handler)
     try:
         return _cache[key]
@@ -260,8 +264,10 @@ class StreamListener:
                 for_stream = json.loads(for_stream)
             except ValueError:
                 pass
-        gate = getattr(_thread_state, "gate", None)
-        if gate is not None and not gate.admit(name, payload):
+        # The stream read by this thread (if the library opened it) may drop the event: a
+        # duplicate after a reconnect, or anything after close().
+        stream = getattr(_thread_state, "stream", None)
+        if stream is not None and not stream._admit(name, payload):
             return
         self._deliver(name, payload, for_stream)
 
@@ -591,13 +597,13 @@ class StreamHandle:
     def _run_blocking(self, response):
         """Read ``response`` in the calling thread until it ends or fails."""
         self.running = True
-        previous = getattr(_thread_state, "gate", None)
-        _thread_state.gate = self._gate
+        previous = getattr(_thread_state, "stream", None)
+        _thread_state.stream = self
         self._start_watchdog()
         try:
             self._serve(response)
         finally:
-            _thread_state.gate = previous
+            _thread_state.stream = previous
             self.running = False
             self._stop.set()
             if self._watchdog is not None:
@@ -608,12 +614,17 @@ class StreamHandle:
             self._watchdog = threading.Thread(target=self._watch, daemon=True, name="mastodon-stream-watchdog")
             self._watchdog.start()
 
+    def _admit(self, name, payload):
+        if self.closed:
+            return False
+        return self._gate is None or self._gate.admit(name, payload)
+
     def _wait(self, seconds):
         """Sleep unless closed; True when the stream was closed meanwhile."""
         return self._stop.wait(seconds)
 
     def _work(self, response):
-        _thread_state.gate = self._gate
+        _thread_state.stream = self
         lived = None
         try:
             while not self._stop.is_set():
@@ -631,7 +642,7 @@ class StreamHandle:
             self.connection = None
             self.reconnecting = False
             self.running = False
-            _thread_state.gate = None
+            _thread_state.stream = None
 
     def _reopen(self, lived):
         """Connect again after the backoff delay and fill the gap; None when closed."""
@@ -648,6 +659,9 @@ class StreamHandle:
             except MastodonNetworkError as error:
                 self._report(error)
                 continue
+            if self._stop.is_set():
+                _close_quietly(response)
+                return None
             if self._gate is not None:
                 try:
                     self._backfill()
@@ -735,7 +749,7 @@ class StreamHandle:
             (entry for entries in per_kind for entry in entries), key=_created_order)
         deliver = getattr(self.listener, "_deliver", None)
         for kind, item in merged:
-            if not self._gate.admit(kind, item):
+            if not self._admit(kind, item):
                 continue
             if deliver is not None:
                 deliver(kind, item, None)

@@ -70,6 +70,7 @@ class SSEStream:
         self._handler = handler
         self._server = server
         self.started = False
+        self.chunked = True
         self.path = urlsplit(handler.path).path
         self.query = parse_qsl(urlsplit(handler.path).query, keep_blank_values=True)
         self.headers = {k.lower(): v for k, v in handler.headers.items()}
@@ -96,26 +97,35 @@ class SSEStream:
 
     # -- the stream -------------------------------------------------------------------------------
 
-    def start(self):
+    def start(self, chunked=True):
+        """Send the 200 header. With ``chunked=False`` the body is raw bytes ending when the
+        connection closes (no length, no chunk framing), as old proxies send it."""
         if self.started:
             return
         self.started = True
+        self.chunked = chunked
         handler = self._handler
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream")
         handler.send_header("Cache-Control", "no-store")
-        handler.send_header("Transfer-Encoding", "chunked")
+        if chunked:
+            handler.send_header("Transfer-Encoding", "chunked")
+        else:
+            handler.send_header("Connection", "close")
         handler.end_headers()
         handler.wfile.flush()
 
     def write(self, data):
-        """Send bytes as one HTTP chunk."""
+        """Send bytes (as one HTTP chunk when chunked)."""
         self.start()
         if isinstance(data, str):
             data = data.encode("utf-8")
         if not data:
             return
-        self._handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        if self.chunked:
+            self._handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        else:
+            self._handler.wfile.write(data)
         self._handler.wfile.flush()
 
     def write_pieces(self, data, size):
@@ -135,10 +145,13 @@ class SSEStream:
         self._server.stopping.wait(seconds)
 
     def end(self):
-        """Finish the body properly (terminating chunk)."""
+        """Finish the body properly (terminating chunk, or closing an unframed body)."""
         self.start()
-        self._handler.wfile.write(b"0\r\n\r\n")
-        self._handler.wfile.flush()
+        if self.chunked:
+            self._handler.wfile.write(b"0\r\n\r\n")
+            self._handler.wfile.flush()
+        else:
+            self.drop()
 
     def drop(self):
         """Cut the connection without finishing the body."""

@@ -407,15 +407,58 @@ def test_stream_methods_open_the_right_endpoint_with_the_token(call, path, query
     assert "content-length" not in connection.headers or connection.headers["content-length"] == "0"
 
 
-def test_blocking_stream_reads_real_recorded_stream(stream_api, sse):
-    body = fixture_body("GET_api_v1_streaming_user_200")
+@pytest.mark.parametrize("fixture, call, names", [
+    # The user recording ends in an unterminated ":" line, which is not a complete heartbeat.
+    ("GET_api_v1_streaming_user_200", lambda api, l: api.stream_user(l),
+     ["heartbeat", "update", "notification", "update", "notification", "status.update", "delete"]),
+    ("GET_api_v1_streaming_direct_200", lambda api, l: api.stream_direct(l),
+     ["heartbeat", "conversation", "conversation"]),
+])
+def test_blocking_stream_reads_real_recorded_streams(fixture, call, names, stream_api, sse):
+    body = fixture_body(fixture)
     sse.serve(lambda stream: (stream.write_pieces(body.encode("utf-8"), 333), stream.end()))
     listener = Recorder()
-    stream_api.stream_user(listener)
-    # The recording ends in an unterminated ":" line, which is not a complete heartbeat.
-    assert listener.names() == ["heartbeat", "update", "notification", "update", "notification", "status.update",
-                                "delete"]
-    assert listener.calls[-1][1] == 117024236332527350
+    call(stream_api, listener)
+    assert listener.names() == names
+    if fixture.endswith("user_200"):
+        assert listener.calls[-1][1] == 117024236332527350
+    else:
+        assert listener.calls[1][1].last_status.visibility == "direct"
+        assert isinstance(listener.calls[1][1].accounts[0].id, int)
+
+
+def test_connection_request_is_the_documented_one(stream_api, sse):
+    seen = []
+    real_get = stream_api.session.get
+
+    def recording_get(url, **kwargs):
+        seen.append((url, kwargs))
+        return real_get(url, **kwargs)
+
+    stream_api.session.get = recording_get
+    stream_api.request_timeout = 17
+    sse.serve(events_then_end())
+    stream_api.stream_user(Recorder(), timeout=123)
+    ((url, kwargs),) = seen
+    assert url == sse.url + "/api/v1/streaming/user"
+    assert kwargs == dict(headers={"Authorization": "Bearer " + TOKEN, "User-Agent": "mastodonpy"}, data={},
+                          stream=True, timeout=(17, 123))
+
+
+def test_unframed_body_of_unknown_length_is_read_without_waiting_to_fill_a_buffer(stream_api, sse):
+    def script(stream):
+        stream.start(chunked=False)
+        stream.write(sse_event("delete", "1") + b":thump\n")
+        stream.stall(10)
+
+    sse.serve(script)
+    listener = Recorder()
+    started = time.monotonic()
+    with pytest.raises(MastodonReadTimeout):
+        stream_api.stream_user(listener, liveness_timeout=0.5)
+    # The event came through although only a few bytes were sent before the stall.
+    assert listener.names() == ["delete", "heartbeat", "abort"]
+    assert time.monotonic() - started < 3
 
 
 @pytest.mark.parametrize("call", [

@@ -135,6 +135,34 @@ def test_close_while_waiting_to_reconnect_returns_within_a_second(stream_api, ss
     assert stream_threads() == [] and not handle.running
 
 
+def test_close_from_inside_a_handler_stops_the_stream(stream_api, sse):
+    holder = {}
+
+    class Closer(Recorder):
+        def on_update(self, status):
+            super().on_update(status)
+            holder["handle"].close()
+
+    sse.serve(send_then(statuses(1, 2, 3), "stall"))
+    listener = Closer()
+    # The first event may arrive before the handle is returned; hold it back until then.
+    gate = threading.Event()
+    original = Closer.on_update
+
+    def delayed(self, status):
+        gate.wait(5)
+        original(self, status)
+
+    listener.on_update = delayed.__get__(listener)
+    holder["handle"] = handle = stream_api.stream_user(listener, run_async=True, reconnect_async=True)
+    gate.set()
+    handle._thread.join(2)
+    assert not handle.is_alive() and handle.closed
+    assert listener.events() == [("update", 1)] and listener.aborts() == []
+    handle._watchdog.join(1)
+    assert stream_threads() == []
+
+
 def test_async_without_reconnect_ends_when_the_connection_drops(stream_api, sse):
     sse.serve(send_then(statuses(1), "drop"))
     listener = Recorder()
