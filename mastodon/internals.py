@@ -31,7 +31,7 @@ from .errors import (
     MastodonServerError, MastodonServiceUnavailableError, MastodonUnauthorizedError,
     MastodonVersionError,
 )
-from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList, _fast_attrib_dict
+from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList
 from .versions import max_version, parse_version_string
 
 if IMPL_HAS_MAGIC:
@@ -107,7 +107,16 @@ def _convert_in_place(obj):
             except ValueError:
                 pass
         if key in _DATE_KEYS:
-            if value is not None:
+            if value is None or value.__class__ is datetime.datetime:
+                continue  # nothing to do, or already converted by the hot path
+            try:
+                if value.__class__ is str:
+                    # The common case (ISO 8601 with Z) without a function call of ours.
+                    parsed = _fromisoformat(value)
+                    obj[key] = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_UTC)
+                else:
+                    obj[key] = _parse_date(value)
+            except (ValueError, TypeError, OverflowError, OSError):
                 try:
                     obj[key] = _parse_date(value)
                 except (ValueError, TypeError, OverflowError, OSError):
@@ -121,10 +130,40 @@ def _convert_in_place(obj):
     return obj
 
 
+_KIND_INT, _KIND_DATE = 1, 2
+_KEY_KIND = {key: _KIND_INT for key in _INT_KEYS - _DATE_KEYS}
+_KEY_KIND.update({key: _KIND_DATE for key in _DATE_KEYS - _INT_KEYS})
+
+
 def _json_object_hook(obj):
-    if _SPECIAL_KEYS.isdisjoint(obj):
-        return _fast_attrib_dict(obj)
-    return _fast_attrib_dict(_convert_in_place(obj))
+    """Hot path: handle the common cases (numeric-string ids, ISO dates, nulls) inline and leave
+    anything unusual to the general converter."""
+    if not _SPECIAL_KEYS.isdisjoint(obj):
+        for key in _SPECIAL_KEYS.intersection(obj):
+            value = obj[key]
+            if value is None:
+                continue
+            kind = _KEY_KIND.get(key)
+            if value.__class__ is str:
+                if kind == _KIND_INT:
+                    first = value[:1]
+                    # Only strings int() may accept are tried: a failed int() costs an exception.
+                    if first.isdigit() or first in "+-" or first.isspace():
+                        try:
+                            obj[key] = int(value)
+                        except ValueError:
+                            pass
+                    continue
+                if kind == _KIND_DATE:
+                    try:
+                        parsed = _fromisoformat(value)
+                        obj[key] = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_UTC)
+                        continue
+                    except ValueError:
+                        pass
+            _convert_in_place(obj)
+            break
+    return AttribAccessDict(obj)
 
 
 def parse_json_bytes(data):
@@ -403,8 +442,7 @@ class Mastodon:
         result = self.__parse_response(response)
         if isinstance(result, list):
             result = self.__attach_pagination(result, response, method, endpoint, params, force_pagination)
-        self.__attach_async_refresh(result, response, method, endpoint, params)
-        return result
+        return self.__attach_async_refresh(result, response, method, endpoint, params)
 
     def __request_params(self, params, lang_override):
         params = dict(params) if params else {}
@@ -645,14 +683,14 @@ class Mastodon:
 
     def __attach_async_refresh(self, result, response, method, endpoint, params):
         header = response.headers.get("Mastodon-Async-Refresh")
-        if not header or not isinstance(result, (AttribAccessDict, AttribAccessList)):
-            return
+        if not header or not isinstance(result, (dict, list)):
+            return result
+        if type(result) is list:
+            result = AttribAccessList(result)
         info = AsyncRefresh(_parse_async_refresh(header))
         info._request = (method, endpoint, dict(params))
-        try:
-            result._async_refresh = info
-        except AttributeError:
-            pass
+        result._async_refresh = info
+        return result
 
     def __warn_deprecated(self, response, endpoint):
         if response.headers.get("Deprecation"):
@@ -822,13 +860,13 @@ def write_secret_file(path, lines):
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.replace(temp_path, path)
         except BaseException:
             try:
                 os.unlink(temp_path)
             except OSError:
                 pass
             raise
-        os.replace(temp_path, path)
     except OSError as e:
         raise MastodonIOError(f"Could not write credentials to {path}: {e}") from e
 

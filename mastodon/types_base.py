@@ -1,15 +1,17 @@
 """Result containers: dicts and lists whose entries read as attributes.
 
-Attribute reads must cost no more than dict indexing, because bots read
-``status.account.acct`` millions of times. An :class:`AttribAccessDict` therefore
-uses itself as its instance ``__dict__``: the interpreter finds ``d.key`` with the same
-C-level lookup it uses for any attribute, with no Python call and no exception on the
-way. Extra attributes that are not keys (pagination info, for instance) live in a
-separate slot so that they never leak into the dict's items or its JSON.
+Attribute reads must cost about as much as dict indexing, because bots read
+``status.account.acct`` millions of times. The first time a key of an
+:class:`AttribAccessDict` is read as an attribute, the dict becomes its own instance
+``__dict__``; from then on the interpreter finds ``d.key`` with the plain C-level attribute
+lookup. Dicts that are never read that way stay plain (no self-reference, so they are freed
+by reference counting as soon as they are dropped, with no work for the cycle collector), and
+building one is a single C-level call.
+Extra attributes that are not keys (pagination info, for instance) live in a separate slot so
+that they never leak into the dict's items or its JSON.
 """
 
 _object_setattr = object.__setattr__
-_dict_new = dict.__new__
 
 
 class _DictMethod:
@@ -31,33 +33,6 @@ class _DictMethod:
         raise AttributeError(f"Attribute-style access is read-only: {self.name}")
 
 
-class _ExtraAttribute:
-    """An attribute set on an :class:`AttribAccessDict` that is not one of its keys."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = name
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        try:
-            return instance._attrs[self.name]
-        except (AttributeError, KeyError):
-            pass
-        try:
-            return dict.__getitem__(instance, self.name)
-        except KeyError:
-            raise AttributeError(f"Attribute not found: {self.name}") from None
-
-    def __set__(self, instance, value):
-        AttribAccessDict.__setattr__(instance, self.name, value)
-
-    def __delete__(self, instance):
-        AttribAccessDict.__delattr__(instance, self.name)
-
-
 class AttribAccessDict(dict):
     """A ``dict`` whose keys can also be read as attributes: ``status.account.acct``.
 
@@ -69,21 +44,23 @@ class AttribAccessDict(dict):
 
     __slots__ = ("__dict__", "_attrs")
 
-    def __init__(self, *args, **kwargs):
-        dict.__init__(self, *args, **kwargs)
-        _object_setattr(self, "__dict__", self)
+    def __getattr__(self, attr):
+        # Only reached when the normal lookup failed: the first attribute read of a key, or an
+        # extra attribute, or a missing one.
+        if dict.__contains__(self, attr):
+            _object_setattr(self, "__dict__", self)
+            return dict.__getitem__(self, attr)
+        if attr != "_attrs":
+            try:
+                return self._attrs[attr]
+            except (AttributeError, KeyError):
+                pass
+        raise AttributeError(f"Attribute not found: {attr}")
 
     def __setattr__(self, attr, value):
         if attr in self:
             raise AttributeError(f"Attribute-style access is read-only: {attr}")
-        if attr == "__dict__":
-            raise AttributeError("__dict__ cannot be replaced")
-        existing = getattr(type(self), attr, None)
-        if existing is None:
-            # A class-level descriptor per extra name keeps plain key reads free of any
-            # Python-level __getattr__ hook (which would slow down every attribute read).
-            setattr(AttribAccessDict, attr, _ExtraAttribute(attr))
-        elif not isinstance(existing, _ExtraAttribute):
+        if attr == "__dict__" or hasattr(type(self), attr):
             raise AttributeError(f"Cannot replace the dict attribute {attr!r}")
         try:
             attrs = self._attrs
@@ -112,17 +89,7 @@ class AttribAccessDict(dict):
 
 for _name in ("keys", "values", "items", "get", "pop", "popitem", "update", "copy", "clear", "setdefault"):
     setattr(AttribAccessDict, _name, _DictMethod(_name))
-for _name in ("_pagination_next", "_pagination_prev", "_async_refresh"):
-    setattr(AttribAccessDict, _name, _ExtraAttribute(_name))
 del _name
-
-
-def _fast_attrib_dict(plain):
-    """Wrap a freshly decoded dict without a Python-level ``__init__`` call (hot path)."""
-    wrapped = _dict_new(AttribAccessDict)
-    dict.update(wrapped, plain)
-    _object_setattr(wrapped, "__dict__", wrapped)
-    return wrapped
 
 
 class AttribAccessList(list):

@@ -369,8 +369,6 @@ def test_create_app_refused_connection_is_a_network_error():
 
 # --- credential files are written atomically ------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="core bug: write_secret_file (internals.py) leaves its temp file "
-                                       "behind when os.replace fails")
 def test_failed_credential_write_keeps_old_file_and_leaves_no_temp_file(server, tmp_path, monkeypatch):
     server.fixture("POST_api_v1_apps_200")
     path = tmp_path / "client.secret"
