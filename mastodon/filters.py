@@ -12,18 +12,25 @@ from .versions import _DICT_VERSION_FILTER, api_version
 # Contexts a v1 filter can apply to ('account' exists since Mastodon 3.1.0).
 _FILTER_CONTEXTS = ("home", "notifications", "public", "thread", "account")
 
-_TAG_RE = re.compile(r"<[^>]*>")
+# Block tags (paragraphs, line breaks, ...) separate words; every other tag (a, span, ...) is
+# removed without a trace, so that Mastodon's hashtag markup ``#<span>tag</span>`` reads ``#tag``.
+_TAG_RE = re.compile(r"(<\s*/?\s*(?:p|br|div|li|ul|ol|blockquote|pre|h[1-6])(?:[\s/][^>]*)?>)|<[^>]*>",
+                     re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 _STARTS_WORD_RE = re.compile(r"\A\w")
 _ENDS_WORD_RE = re.compile(r"\w\Z")
 
 
+def _tag_replacement(match):
+    return " " if match.group(1) else ""
+
+
 def _visible_text(content):
-    """The readable text of a status' HTML: tags become spaces, entities are decoded and
-    whitespace runs collapse to one space."""
+    """The readable text of a status' HTML: block tags (paragraphs, line breaks, ...) become
+    spaces, other tags vanish, entities are decoded and whitespace runs collapse to one space."""
     if not content:
         return ""
-    text = html.unescape(_TAG_RE.sub(" ", content))
+    text = html.unescape(_TAG_RE.sub(_tag_replacement, content))
     return _SPACE_RE.sub(" ", text).strip()
 
 
