@@ -219,15 +219,19 @@ def _retry_after_seconds(value, now):
         return max(0.0, float(value))
     except ValueError:
         pass
+    when = _header_http_date(value)
+    return None if when is None else max(0.0, when - now)
+
+
+def format_focus(focus):
+    """A media focus point ``(x, y)`` as the ``"x,y"`` string the API takes; a string passes as is."""
+    if isinstance(focus, str):
+        return focus
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=_UTC)
-    return max(0.0, when.timestamp() - now)
+        x, y = focus
+    except (TypeError, ValueError):
+        raise MastodonIllegalArgumentError(f"focus must be an (x, y) pair, not {focus!r}") from None
+    return f"{x},{y}"
 
 
 def _parse_async_refresh(value):

@@ -2,8 +2,8 @@
 
 import time
 
-from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonVersionError
-from .internals import Mastodon as Internals
+from .errors import MastodonAPIError, MastodonVersionError
+from .internals import Mastodon as Internals, format_focus
 from .versions import _DICT_VERSION_MEDIA, api_version
 
 # Waiting for server-side processing: first wait, growth factor and cap of the backoff (seconds).
@@ -13,17 +13,6 @@ _POLL_MAX_WAIT = 5.0
 _DEFAULT_SYNCHRONOUS_TIMEOUT = 300.0
 _sleep = time.sleep
 _monotonic = time.monotonic
-
-
-def _format_focus(focus):
-    """``(x, y)`` → ``"x,y"``; a ready string passes unchanged."""
-    if isinstance(focus, str):
-        return focus
-    try:
-        x, y = focus
-    except (TypeError, ValueError):
-        raise MastodonIllegalArgumentError(f"focus must be an (x, y) pair, not {focus!r}") from None
-    return f"{x},{y}"
 
 
 class Mastodon(Internals):
@@ -45,7 +34,7 @@ class Mastodon(Internals):
         """
         files = {"file": self.__load_media_file(media_file, mime_type, file_name)}
         if focus is not None:
-            focus = _format_focus(focus)
+            focus = format_focus(focus)
         if thumbnail is not None:
             if not self.__version_at_least("3.2.0"):
                 raise MastodonVersionError("Thumbnail requires version > 3.2.0")
@@ -96,7 +85,7 @@ class Mastodon(Internals):
         MediaAttachment. A thumbnail needs Mastodon 3.2 (MastodonVersionError otherwise)."""
         id = self.__unpack_id(id)
         if focus is not None:
-            focus = _format_focus(focus)
+            focus = format_focus(focus)
         params = self.__generate_params(dict(description=description, focus=focus))
         if thumbnail is not None:
             if not self.__version_at_least("3.2.0"):

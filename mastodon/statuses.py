@@ -4,7 +4,7 @@
 import time
 
 from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
-from .internals import Mastodon as Internals
+from .internals import Mastodon as Internals, format_focus
 from .versions import (
     _DICT_VERSION_ACCOUNT, _DICT_VERSION_CARD, _DICT_VERSION_CONTEXT, _DICT_VERSION_SCHEDULED_STATUS,
     _DICT_VERSION_STATUS, _DICT_VERSION_STATUS_EDIT, api_version,
@@ -23,17 +23,6 @@ _sleep = time.sleep
 
 class _NotAStatusError(MastodonIllegalArgumentError, TypeError):
     """``to_status`` is not a status (a TypeError, as in Mastodon.py, and a Mastodon error)."""
-
-
-def _format_focus(focus):
-    """``(x, y)`` → ``"x,y"``; a ready string passes unchanged."""
-    if isinstance(focus, str):
-        return focus
-    try:
-        x, y = focus
-    except (TypeError, ValueError):
-        raise MastodonIllegalArgumentError(f"focus must be an (x, y) pair, not {focus!r}") from None
-    return f"{x},{y}"
 
 
 def _field(entity, name):
@@ -283,7 +272,7 @@ class Mastodon(Internals):
         if focus is not None:
             if isinstance(focus, str):
                 raise MastodonIllegalArgumentError("focus must be an (x, y) pair")
-            attributes["focus"] = _format_focus(focus)
+            attributes["focus"] = format_focus(focus)
         if thumbnail is not None:
             if not self.verify_minimum_version("3.2.0", cached=True):
                 raise MastodonVersionError("Thumbnail requires version > 3.2.0")
