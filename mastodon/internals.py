@@ -444,7 +444,7 @@ class Mastodon:
             return response.content
 
         result = self.__parse_response(response)
-        if isinstance(result, list):
+        if isinstance(result, list) or (force_pagination and isinstance(result, AttribAccessDict)):
             result = self.__attach_pagination(result, response, method, endpoint, params, force_pagination)
         return self.__attach_async_refresh(result, response, method, endpoint, params)
 
@@ -660,18 +660,24 @@ class Mastodon:
             raise error from None
 
     def __attach_pagination(self, result, response, method, endpoint, params, force_pagination=False):
-        """Turn a list answer with a Link header into a page that knows its neighbours."""
+        """Turn an answer with a Link header into a page that knows its neighbours.
+
+        A list becomes an AttribAccessList carrying ``_pagination_next``/``_pagination_prev``
+        (also set on its last/first item); with ``force_pagination`` an object answer (grouped
+        notifications) carries them itself.
+        """
         links = parse_link_header(response.headers.get("Link"))
         if not links and not force_pagination:
             return result
-        page = AttribAccessList(result)
+        is_list = isinstance(result, list)
+        page = AttribAccessList(result) if is_list else result
         base = {k: v for k, v in params.items() if k != "lang" or getattr(self, "lang", None) is None}
         if "next" in links:
             found = pagination_params_from_url(links["next"])
             if "max_id" in found or "offset" in found:
                 info = _pagination_dict(base, method, endpoint, found, drop=("since_id", "min_id", "max_id"))
                 page._pagination_next = info
-                if page and isinstance(page[-1], AttribAccessDict):
+                if is_list and page and isinstance(page[-1], AttribAccessDict):
                     page[-1]._pagination_next = info
         if "prev" in links:
             found = pagination_params_from_url(links["prev"])
@@ -681,7 +687,7 @@ class Mastodon:
                 info = _pagination_dict(base, method, endpoint, found, drop=("max_id", "since_id", "min_id"),
                                         keep_offset=False)
                 page._pagination_prev = info
-                if page and isinstance(page[0], AttribAccessDict):
+                if is_list and page and isinstance(page[0], AttribAccessDict):
                     page[0]._pagination_prev = info
         return page
 

@@ -3,7 +3,6 @@ requests from accounts that policy filtered."""
 
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
-from .types_base import AttribAccessDict
 from .versions import _DICT_VERSION_NOTIFICATION, api_version
 
 # What ``mentions_only`` excludes on servers older than 3.5.0 (which lack ``types[]``).
@@ -78,23 +77,7 @@ class Mastodon(Internals):
             max_id=max_id, since_id=since_id, min_id=min_id, limit=limit, types=types,
             exclude_types=exclude_types, account_id=self.__unpack_id(account_id),
             expand_accounts=expand_accounts, grouped_types=grouped_types, include_filtered=include_filtered))
-        return self.__paginated_object("GET", "/api/v2/notifications", params)
-
-    def __paginated_object(self, method, endpoint, params):
-        """Like a paginated list request, for endpoints that answer with one object per page:
-        the object carries ``_pagination_next`` / ``_pagination_prev`` from the Link header."""
-        response = self.__api_request(method, endpoint, params, force_pagination=True,
-                                      return_response_object=True)
-        result = self.__parse_response(response)
-        if not isinstance(result, AttribAccessDict):
-            return result
-        sent = self.__request_params(params, None)
-        page = self.__attach_pagination([], response, method, endpoint, sent, True)
-        for attribute in ("_pagination_next", "_pagination_prev"):
-            info = getattr(page, attribute, None)
-            if info is not None and attribute not in result:
-                setattr(result, attribute, info)
-        return result
+        return self.__api_request("GET", "/api/v2/notifications", params, force_pagination=True)
 
     @api_version("4.3.0", "4.3.0", "4.3.0")
     def grouped_notification(self, group_key):

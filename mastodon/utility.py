@@ -101,6 +101,11 @@ class Mastodon(Internals):
             info = getattr(page, attribute, None)
             if info is None:
                 return None
+        elif isinstance(page, dict) and "_pagination_method" not in page:
+            # An object answer that carries its own pagination (grouped notifications).
+            info = getattr(page, attribute, None)
+            if info is None:
+                return None
         elif isinstance(page, dict):
             info = page
         else:

@@ -88,7 +88,8 @@ def api_version(created_ver, last_changed_ver=None, return_value_ver=None):
             self._Mastodon__check_version(created_ver, last_changed_ver, return_value_ver, function.__name__)
             return function(self, *args, **kwargs)
 
-        wrapped = decorate(function, gate)
+        # kwsyntax=True passes the arguments through untouched (no per-call signature binding).
+        wrapped = decorate(function, gate, kwsyntax=True)
         wrapped._mastodon_api_version = (created_ver, last_changed_ver, return_value_ver)
         if wrapped.__doc__ is not None:
             wrapped.__doc__ = wrapped.__doc__.rstrip() + (

@@ -298,3 +298,22 @@ def test_debug_output_hides_personal_data_of_admin_answers(make_api, server, cap
         for email in emails:
             assert email not in text
         assert '"email":"***"' in text.replace(" ", "")
+
+
+def test_forced_pagination_on_an_object_answer(api, server):
+    def handler(recorded):
+        query = dict(recorded.query)
+        if "max_id" in query:
+            return Response(200, {"notification_groups": [], "page": 2})
+        return Response(200, {"notification_groups": [{"group_key": "g1"}], "page": 1},
+                        {"Link": f'<{server.url}/api/v2/notifications?max_id=55>; rel="next"'})
+
+    server.route("GET", "/api/v2/notifications", handler=handler)
+    first = api.grouped_notifications(limit=5)
+    assert first.page == 1
+    assert first._pagination_next == {"limit": 5, "expand_accounts": "partial_avatars", "max_id": 55,
+                                      "_pagination_method": "GET", "_pagination_endpoint": "/api/v2/notifications"}
+    second = api.fetch_next(first)
+    assert second.page == 2
+    assert dict(server.last.query) == {"limit": "5", "expand_accounts": "partial_avatars", "max_id": "55"}
+    assert api.fetch_next(second) is None
