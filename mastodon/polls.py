@@ -15,13 +15,14 @@ class Mastodon(Internals):
     def poll_vote(self, id, choices):
         """Vote in a poll; ``choices`` is one option index or a list of them (for multiple-choice polls).
 
-        Returns the updated Poll (Mastodon.py 1.8.1 returned None). Voting twice raises MastodonAPIError.
+        Returns None, as Mastodon.py 1.8.1 does (fetch the poll again with :meth:`poll` to see the
+        result). Voting twice raises MastodonAPIError.
         """
         id = self.__unpack_id(id)
         if not isinstance(choices, list):
             choices = list(choices) if isinstance(choices, tuple) else [choices]
         params = self.__generate_params(dict(choices=choices))
-        return self.__api_request("POST", f"/api/v1/polls/{id}/votes", params)
+        self.__api_request("POST", f"/api/v1/polls/{id}/votes", params)
 
     def make_poll(self, options, expires_in, multiple=False, hide_totals=False):
         """A poll to pass as ``status_post(poll=...)``: ``options`` (list of str), ``expires_in``

@@ -36,10 +36,9 @@ def test_poll(server, api):
 ])
 def test_poll_vote_form(server, api, choices, form):
     server.fixture("POST_api_v1_polls_id_votes_200", path="/api/v1/polls/1/votes")
-    poll = api.poll_vote(1, choices)
+    assert api.poll_vote(1, choices) is None  # as in Mastodon.py 1.8.1
     assert (server.last.method, server.last.path) == ("POST", "/api/v1/polls/1/votes")
     assert server.last.form == form
-    assert poll.voted is True and poll.own_votes == [1, 0]
 
 
 def test_poll_vote_twice_is_an_api_error(server, api):
