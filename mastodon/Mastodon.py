@@ -1,5 +1,7 @@
 """The ``Mastodon`` class: every API area's mixin composed into one client."""
 
+from __future__ import annotations
+
 from . import (
     accounts, admin, async_refresh, authentication, conversations, endorsements, favourites, filters,
     hashtags, instance, internals, lists, media, notifications, polls, preferences, push, relationships,
@@ -23,6 +25,6 @@ class Mastodon(utility.Mastodon, authentication.Mastodon, accounts.Mastodon, ins
     """A client for one Mastodon server, as one user (or as an app, or anonymously)."""
 
     @staticmethod
-    def get_supported_version():
+    def get_supported_version() -> str:
         """The Mastodon version the library reports supporting, as Mastodon.py 1.8.1 does."""
         return _COMPAT_SUPPORTED_VERSION

@@ -1,7 +1,13 @@
 """Accounts: reading profiles, following, blocking and muting, the own profile, sign-up."""
 
+from __future__ import annotations
+
 import datetime
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, AccountCreationError, DateTime, FamiliarFollowers, IdType, List, NonPaginatableList,
+    Optional, PaginatableList, PathOrFile, Relationship, Status, Tag, Tuple, Union, UserList,
+)
 from .defaults import _DEFAULT_SCOPES
 from .errors import MastodonError, MastodonIllegalArgumentError, MastodonNotFoundError
 from .internals import Mastodon as Internals, parse_json_bytes, write_secret_file
@@ -19,29 +25,29 @@ class Mastodon(Internals):
     # Reading accounts
 
     @api_version("1.0.0", "1.0.0", _DICT_VERSION_ACCOUNT)
-    def account(self, id):
+    def account(self, id: Union[Account, IdType]) -> Account:
         """The account with the given id (Account). Unknown ids raise MastodonNotFoundError."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/accounts/{id}")
 
     @api_version("4.3.0", "4.3.0")
-    def accounts(self, ids):
+    def accounts(self, ids: List[Union[Account, IdType]]) -> List[Account]:
         """Several accounts at once (list of Account); ``ids`` is one id/account or a list of them."""
         ids = self.__unpack_id(ids, dateconv=True, listify=True)
         return self.__api_request("GET", "/api/v1/accounts", self.__generate_params(dict(id=ids)))
 
     @api_version("1.0.0", "2.1.0", _DICT_VERSION_ACCOUNT)
-    def account_verify_credentials(self):
+    def account_verify_credentials(self) -> Account:
         """The logged-in account, with its ``source`` (private profile data) (Account)."""
         return self.__api_request("GET", "/api/v1/accounts/verify_credentials")
 
     @api_version("1.0.0", "2.1.0", _DICT_VERSION_ACCOUNT)
-    def me(self):
+    def me(self) -> Account:
         """The logged-in account (Account); the same as :meth:`account_verify_credentials`."""
         return self.account_verify_credentials()
 
     @api_version("3.4.0", "3.4.0", _DICT_VERSION_ACCOUNT)
-    def account_lookup(self, acct):
+    def account_lookup(self, acct: str) -> Account:
         """The account with the webfinger address ``acct`` (``user`` or ``user@domain``) (Account).
 
         Raises MastodonNotFoundError when the server knows no such account.
@@ -49,9 +55,13 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/accounts/lookup", self.__generate_params(dict(acct=acct)))
 
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
-    def account_statuses(self, id, only_media=False, pinned=False, exclude_replies=False,
-                         exclude_reblogs=False, tagged=None, max_id=None, min_id=None, since_id=None,
-                         limit=None):
+    def account_statuses(self, id: Union[Account, IdType], only_media: bool = False, pinned: bool = False,
+                         exclude_replies: bool = False, exclude_reblogs: bool = False,
+                         tagged: Optional[str] = None,
+                         max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                         min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                         since_id: Optional[Union[Status, IdType, DateTime]] = None,
+                         limit: Optional[int] = None) -> PaginatableList[Status]:
         """Statuses posted by an account, newest first (paginated list of Status).
 
         ``only_media``, ``pinned``, ``exclude_replies`` and ``exclude_reblogs`` filter the list;
@@ -65,21 +75,28 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/accounts/{id}/statuses", params)
 
     @api_version("1.0.0", "2.6.0", _DICT_VERSION_ACCOUNT)
-    def account_following(self, id, max_id=None, min_id=None, since_id=None, limit=None):
+    def account_following(self, id: Union[Account, IdType], max_id: Optional[Union[Account, IdType]] = None,
+                          min_id: Optional[Union[Account, IdType]] = None,
+                          since_id: Optional[Union[Account, IdType]] = None, limit: Optional[int] = None
+                          ) -> PaginatableList[Account]:
         """Accounts that the given account follows (paginated list of Account)."""
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", f"/api/v1/accounts/{id}/following", params)
 
     @api_version("1.0.0", "2.6.0", _DICT_VERSION_ACCOUNT)
-    def account_followers(self, id, max_id=None, min_id=None, since_id=None, limit=None):
+    def account_followers(self, id: Union[Account, IdType], max_id: Optional[Union[Account, IdType]] = None,
+                          min_id: Optional[Union[Account, IdType]] = None,
+                          since_id: Optional[Union[Account, IdType]] = None, limit: Optional[int] = None
+                          ) -> PaginatableList[Account]:
         """Accounts that follow the given account (paginated list of Account)."""
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", f"/api/v1/accounts/{id}/followers", params)
 
     @api_version("1.0.0", "1.4.0", _DICT_VERSION_RELATIONSHIP)
-    def account_relationships(self, id, with_suspended=None):
+    def account_relationships(self, id: Union[List[Union[Account, IdType]], Union[Account, IdType]],
+                              with_suspended: Optional[bool] = None) -> NonPaginatableList[Relationship]:
         """The logged-in user's relationship to one account or a list of accounts (list of Relationship).
 
         ``with_suspended`` also returns relationships to suspended accounts.
@@ -89,7 +106,8 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/accounts/relationships", params)
 
     @api_version("1.0.0", "2.3.0", _DICT_VERSION_ACCOUNT)
-    def account_search(self, q, limit=None, following=False, resolve=False, offset=None):
+    def account_search(self, q: str, limit: Optional[int] = None, following: bool = False,
+                       resolve: bool = False, offset: Optional[int] = None) -> NonPaginatableList[Account]:
         """Accounts matching ``q`` (list of Account).
 
         ``following`` limits the search to followed accounts; ``resolve`` lets the server look up
@@ -100,13 +118,14 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/accounts/search", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def account_lists(self, id):
+    def account_lists(self, id: Union[Account, IdType]) -> NonPaginatableList[UserList]:
         """The logged-in user's lists that contain the given account (list of UserList)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/accounts/{id}/lists")
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_FAMILIAR_FOLLOWERS)
-    def account_familiar_followers(self, id):
+    def account_familiar_followers(self, id: Union[List[Union[Account, IdType]], Union[Account, IdType]]
+                                   ) -> NonPaginatableList[FamiliarFollowers]:
         """For each given account, the accounts followed by the logged-in user that follow it
         (list of FamiliarFollowers, one per account in the order given)."""
         ids = self.__unpack_id(id, listify=True)
@@ -115,7 +134,7 @@ class Mastodon(Internals):
                                   self.__generate_params(dict(id=ids), for_json=True), use_json=True)
 
     @api_version("3.3.0", "3.3.0", _DICT_VERSION_HASHTAG)
-    def account_featured_tags(self, id):
+    def account_featured_tags(self, id: Union[Account, IdType]) -> NonPaginatableList[Tag]:
         """The hashtags an account features on its profile (list of FeaturedTag)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/accounts/{id}/featured_tags")
@@ -124,7 +143,8 @@ class Mastodon(Internals):
     # Acting on accounts
 
     @api_version("1.0.0", "3.3.0", _DICT_VERSION_RELATIONSHIP)
-    def account_follow(self, id, reblogs=True, notify=False, languages=None):
+    def account_follow(self, id: Union[Account, IdType], reblogs: bool = True, notify: bool = False,
+                       languages=None) -> Relationship:
         """Follow an account; returns the new Relationship.
 
         ``reblogs`` shows their boosts in the home timeline, ``notify`` notifies about their new
@@ -137,7 +157,7 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/accounts/{id}/follow", params)
 
     @api_version("1.0.0", "2.1.0", _DICT_VERSION_RELATIONSHIP)
-    def follows(self, uri):
+    def follows(self, uri: str) -> Relationship:
         """Follow the account found by searching for ``uri`` (deprecated; use :meth:`account_follow`).
 
         Returns the new Relationship; raises MastodonNotFoundError when the search finds nothing.
@@ -149,31 +169,32 @@ class Mastodon(Internals):
         return self.account_follow(account)
 
     @api_version("1.0.0", "1.4.0", _DICT_VERSION_RELATIONSHIP)
-    def account_unfollow(self, id):
+    def account_unfollow(self, id: Union[Account, IdType]) -> Relationship:
         """Stop following an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/unfollow")
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_RELATIONSHIP)
-    def account_remove_from_followers(self, id):
+    def account_remove_from_followers(self, id: Union[Account, IdType]) -> Relationship:
         """Make an account stop following the logged-in user; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/remove_from_followers")
 
     @api_version("1.0.0", "1.4.0", _DICT_VERSION_RELATIONSHIP)
-    def account_block(self, id):
+    def account_block(self, id: Union[Account, IdType]) -> Relationship:
         """Block an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/block")
 
     @api_version("1.0.0", "1.4.0", _DICT_VERSION_RELATIONSHIP)
-    def account_unblock(self, id):
+    def account_unblock(self, id: Union[Account, IdType]) -> Relationship:
         """Unblock an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/unblock")
 
     @api_version("1.1.0", "2.4.3", _DICT_VERSION_RELATIONSHIP)
-    def account_mute(self, id, notifications=True, duration=None):
+    def account_mute(self, id: Union[Account, IdType], notifications: bool = True,
+                     duration: Optional[int] = None) -> Relationship:
         """Mute an account; returns the new Relationship.
 
         ``notifications`` also mutes their notifications; ``duration`` (seconds) ends the mute.
@@ -183,13 +204,13 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/accounts/{id}/mute", params)
 
     @api_version("1.1.0", "1.4.0", _DICT_VERSION_RELATIONSHIP)
-    def account_unmute(self, id):
+    def account_unmute(self, id: Union[Account, IdType]) -> Relationship:
         """Unmute an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/unmute")
 
     @api_version("2.5.0", "2.5.0", _DICT_VERSION_RELATIONSHIP)
-    def account_pin(self, id):
+    def account_pin(self, id: Union[Account, IdType]) -> Relationship:
         """Feature an account on the own profile (deprecated by Mastodon; see :meth:`account_endorse`).
 
         Returns the new Relationship.
@@ -198,25 +219,25 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/accounts/{id}/pin")
 
     @api_version("2.5.0", "2.5.0", _DICT_VERSION_RELATIONSHIP)
-    def account_unpin(self, id):
+    def account_unpin(self, id: Union[Account, IdType]) -> Relationship:
         """Stop featuring an account on the own profile; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/unpin")
 
     @api_version("4.4.0", "4.4.0")
-    def account_endorse(self, id):
+    def account_endorse(self, id: Union[Account, IdType]) -> Relationship:
         """Feature (endorse) an account on the own profile; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/endorse")
 
     @api_version("4.4.0", "4.4.0")
-    def account_unendorse(self, id):
+    def account_unendorse(self, id: Union[Account, IdType]) -> Relationship:
         """Stop endorsing an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/accounts/{id}/unendorse")
 
     @api_version("3.2.0", "3.2.0", _DICT_VERSION_RELATIONSHIP)
-    def account_note_set(self, id, comment):
+    def account_note_set(self, id: Union[Account, IdType], comment: str) -> Relationship:
         """Set the logged-in user's private note on an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(comment=comment))
@@ -226,11 +247,19 @@ class Mastodon(Internals):
     # The own profile
 
     @api_version("1.1.1", "3.1.0", _DICT_VERSION_ACCOUNT)
-    def account_update_credentials(self, display_name=None, note=None, avatar=None, avatar_mime_type=None,
-                                   header=None, header_mime_type=None, locked=None, bot=None,
-                                   discoverable=None, fields=None, hide_collections=None, indexable=None,
-                                   attribution_domains=None, default_privacy=None, default_sensitive=None,
-                                   default_language=None, default_quote_policy=None):
+    def account_update_credentials(self, display_name: Optional[str] = None, note: Optional[str] = None,
+                                   avatar: Optional[PathOrFile] = None,
+                                   avatar_mime_type: Optional[str] = None,
+                                   header: Optional[PathOrFile] = None,
+                                   header_mime_type: Optional[str] = None, locked: Optional[bool] = None,
+                                   bot: Optional[bool] = None, discoverable: Optional[bool] = None,
+                                   fields: Optional[List[Tuple[str, str]]] = None,
+                                   hide_collections: Optional[bool] = None, indexable: Optional[bool] = None,
+                                   attribution_domains: Optional[List[str]] = None,
+                                   default_privacy: Optional[str] = None,
+                                   default_sensitive: Optional[bool] = None,
+                                   default_language: Optional[str] = None,
+                                   default_quote_policy: Optional[str] = None) -> Account:
         """Update the logged-in user's profile; returns the updated Account.
 
         ``avatar`` and ``header`` are image paths, bytes or file objects (bytes and file objects
@@ -260,12 +289,12 @@ class Mastodon(Internals):
         return self.__api_request("PATCH", "/api/v1/accounts/update_credentials", params, files=files)
 
     @api_version("4.2.0", "4.2.0")
-    def account_delete_avatar(self):
+    def account_delete_avatar(self) -> None:
         """Remove the logged-in user's avatar."""
         self.__api_request("DELETE", "/api/v1/profile/avatar")
 
     @api_version("4.2.0", "4.2.0")
-    def account_delete_header(self):
+    def account_delete_header(self) -> None:
         """Remove the logged-in user's header image."""
         self.__api_request("DELETE", "/api/v1/profile/header")
 
@@ -273,8 +302,11 @@ class Mastodon(Internals):
     # Sign-up
 
     @api_version("2.7.0", "2.7.0", "3.4.0")
-    def create_account(self, username, password, email, agreement=False, reason=None, locale="en",
-                       scopes=_DEFAULT_SCOPES, to_file=None, return_detailed_error=False, date_of_birth=None):
+    def create_account(self, username: str, password: str, email: str, agreement: bool = False,
+                       reason: Optional[str] = None, locale: str = "en", scopes: List[str] = _DEFAULT_SCOPES,
+                       to_file: Optional[str] = None, return_detailed_error: bool = False,
+                       date_of_birth: Optional[DateTime] = None
+                       ) -> Union[Optional[str], Tuple[Optional[str], AccountCreationError]]:
         """Register a new account with this client's app credentials and log in as it.
 
         ``agreement`` must be True (the server rules were accepted); ``reason`` is needed on
@@ -337,7 +369,7 @@ class Mastodon(Internals):
         return self.access_token
 
     @api_version("3.4.0", "3.4.0", "3.4.0")
-    def email_resend_confirmation(self):
+    def email_resend_confirmation(self) -> None:
         """Send the sign-up confirmation e-mail again (for an account that is not confirmed yet)."""
         self.__api_request("POST", "/api/v1/emails/confirmations")
 

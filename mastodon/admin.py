@@ -10,9 +10,17 @@ server never sees a half-formed request. For valid input the wire format is that
 1.8.1 (or 2.x for the methods 1.8.1 did not have).
 """
 
+from __future__ import annotations
+
 import ipaddress
 import re
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, AdminAccount, AdminCanonicalEmailBlock, AdminDimension, AdminDomainAllow,
+    AdminDomainBlock, AdminEmailDomainBlock, AdminIpBlock, AdminMeasure, AdminReport,
+    AdminRetention, DateTime, IdType, List, NonPaginatableList, Optional, PaginatableList,
+    PreviewCard, PrimitiveIdType, Status, Tag, Union,
+)
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .versions import (
@@ -117,9 +125,14 @@ class Mastodon(Internals):
     # Accounts
 
     @api_version("2.9.1", "4.0.0", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_accounts_v2(self, origin=None, by_domain=None, status=None, username=None, display_name=None,
-                          email=None, ip=None, permissions=None, invited_by=None, role_ids=None, max_id=None,
-                          min_id=None, since_id=None, limit=None):
+    def admin_accounts_v2(self, origin: Optional[str] = None, by_domain: Optional[str] = None,
+                          status: Optional[str] = None, username: Optional[str] = None,
+                          display_name: Optional[str] = None, email: Optional[str] = None,
+                          ip: Optional[str] = None, permissions: Optional[str] = None,
+                          invited_by: Union[Account, IdType] = None, role_ids: Optional[List[IdType]] = None,
+                          max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                          since_id: Optional[IdType] = None, limit: Optional[int] = None
+                          ) -> List[AdminAccount]:
         """Accounts known to the server, filtered (v2 endpoint, Mastodon 4.0+; list of AdminAccount).
 
         ``origin`` is ``'local'`` or ``'remote'``; ``status`` one of ``active``, ``pending``,
@@ -142,9 +155,11 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v2/admin/accounts", params)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_accounts(self, remote=False, by_domain=None, status="active", username=None, display_name=None,
-                       email=None, ip=None, staff_only=False, max_id=None, min_id=None, since_id=None,
-                       limit=None):
+    def admin_accounts(self, remote: bool = False, by_domain: Optional[str] = None, status: str = "active",
+                       username: Optional[str] = None, display_name: Optional[str] = None,
+                       email: Optional[str] = None, ip: Optional[str] = None, staff_only: bool = False,
+                       max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                       since_id: Optional[IdType] = None, limit: Optional[int] = None) -> List[AdminAccount]:
         """Deprecated alias of :meth:`admin_accounts_v1` (list of AdminAccount).
 
         Unlike Mastodon.py 1.8.1, which silently dropped it, ``limit`` is passed on.
@@ -154,9 +169,11 @@ class Mastodon(Internals):
                                       max_id=max_id, min_id=min_id, since_id=since_id, limit=limit)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_accounts_v1(self, remote=False, by_domain=None, status="active", username=None,
-                          display_name=None, email=None, ip=None, staff_only=False, max_id=None, min_id=None,
-                          since_id=None, limit=None):
+    def admin_accounts_v1(self, remote: bool = False, by_domain: Optional[str] = None, status: str = "active",
+                          username: Optional[str] = None, display_name: Optional[str] = None,
+                          email: Optional[str] = None, ip: Optional[str] = None, staff_only: bool = False,
+                          max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                          since_id: Optional[IdType] = None, limit: Optional[int] = None) -> AdminAccount:
         """Accounts known to the server, filtered (v1 endpoint, deprecated by Mastodon; list of AdminAccount).
 
         ``status`` is one of ``active``, ``pending``, ``disabled``, ``silenced``, ``suspended``
@@ -176,7 +193,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/admin/accounts", params)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account(self, id):
+    def admin_account(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """One account with its admin-only details (AdminAccount)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/accounts/{id}")
@@ -186,37 +203,37 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/admin/accounts/{id}/{action}")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_enable(self, id):
+    def admin_account_enable(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Re-enable a local account whose login was disabled (AdminAccount)."""
         return self.__admin_account_post(id, "enable")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_approve(self, id):
+    def admin_account_approve(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Approve a pending sign-up (AdminAccount)."""
         return self.__admin_account_post(id, "approve")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_reject(self, id):
+    def admin_account_reject(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Reject a pending sign-up; the account is deleted (AdminAccount)."""
         return self.__admin_account_post(id, "reject")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_unsilence(self, id):
+    def admin_account_unsilence(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Lift a silence (limit) on an account (AdminAccount)."""
         return self.__admin_account_post(id, "unsilence")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_unsuspend(self, id):
+    def admin_account_unsuspend(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Lift a suspension (AdminAccount)."""
         return self.__admin_account_post(id, "unsuspend")
 
     @api_version("3.3.0", "3.3.0", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_unsensitive(self, id):
+    def admin_account_unsensitive(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Stop forcing an account's media to be marked sensitive (AdminAccount)."""
         return self.__admin_account_post(id, "unsensitive")
 
     @api_version("3.3.0", "3.3.0", _DICT_VERSION_ADMIN_ACCOUNT)
-    def admin_account_delete(self, id):
+    def admin_account_delete(self, id: Union[Account, AdminAccount, IdType]) -> AdminAccount:
         """Permanently delete the data of a suspended account (AdminAccount).
 
         Raises :class:`MastodonIllegalArgumentError` for a missing or malformed id, before sending.
@@ -225,8 +242,11 @@ class Mastodon(Internals):
         return self.__api_request("DELETE", f"/api/v1/admin/accounts/{id}")
 
     @api_version("2.9.1", "2.9.1", "2.9.1")
-    def admin_account_moderate(self, id, action=None, report_id=None, warning_preset_id=None, text=None,
-                               send_email_notification=True):
+    def admin_account_moderate(self, id: Union[Account, AdminAccount, IdType], action: Optional[str] = None,
+                               report_id: Optional[Union[AdminReport, PrimitiveIdType]] = None,
+                               warning_preset_id: Optional[PrimitiveIdType] = None,
+                               text: Optional[str] = None, send_email_notification: Optional[bool] = True
+                               ) -> None:
         """Act on an account: ``action`` is ``none`` (default, a warning), ``sensitive``,
         ``disable``, ``silence`` or ``suspend``.
 
@@ -251,8 +271,12 @@ class Mastodon(Internals):
     # Reports
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
-    def admin_reports(self, resolved=False, account_id=None, target_account_id=None, max_id=None, min_id=None,
-                      since_id=None, limit=None):
+    def admin_reports(self, resolved: Optional[bool] = False,
+                      account_id: Optional[Union[Account, AdminAccount, IdType]] = None,
+                      target_account_id: Optional[Union[Account, AdminAccount, IdType]] = None,
+                      max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                      since_id: Optional[IdType] = None, limit: Optional[int] = None
+                      ) -> PaginatableList[AdminReport]:
         """Reports, unresolved ones unless ``resolved`` (list of AdminReport).
 
         ``account_id`` / ``target_account_id`` filter by reporting / reported account.
@@ -264,7 +288,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/admin/reports", params)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
-    def admin_report(self, id):
+    def admin_report(self, id: Union[AdminReport, IdType]) -> AdminReport:
         """One report (AdminReport)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/reports/{id}")
@@ -274,22 +298,22 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/admin/reports/{id}/{action}")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
-    def admin_report_assign(self, id):
+    def admin_report_assign(self, id: Union[AdminReport, IdType]) -> AdminReport:
         """Assign a report to the logged-in moderator (AdminReport)."""
         return self.__admin_report_post(id, "assign_to_self")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
-    def admin_report_unassign(self, id):
+    def admin_report_unassign(self, id: Union[AdminReport, IdType]) -> AdminReport:
         """Remove the assignee of a report (AdminReport)."""
         return self.__admin_report_post(id, "unassign")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
-    def admin_report_reopen(self, id):
+    def admin_report_reopen(self, id: Union[AdminReport, IdType]) -> AdminReport:
         """Reopen a resolved report (AdminReport)."""
         return self.__admin_report_post(id, "reopen")
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
-    def admin_report_resolve(self, id):
+    def admin_report_resolve(self, id: Union[AdminReport, IdType]) -> AdminReport:
         """Mark a report resolved without acting on the account (AdminReport)."""
         return self.__admin_report_post(id, "resolve")
 
@@ -297,18 +321,18 @@ class Mastodon(Internals):
     # Trends
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_HASHTAG)
-    def admin_trending_tags(self, limit=None):
+    def admin_trending_tags(self, limit: Optional[int] = None) -> NonPaginatableList[Tag]:
         """Trending hashtags including those not yet approved (list of Tag)."""
         params = self.__generate_params(dict(limit=limit))
         return self.__api_request("GET", "/api/v1/admin/trends/tags", params)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
-    def admin_trending_statuses(self):
+    def admin_trending_statuses(self) -> NonPaginatableList[Status]:
         """Trending statuses including those not yet approved (list of Status)."""
         return self.__api_request("GET", "/api/v1/admin/trends/statuses")
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_CARD)
-    def admin_trending_links(self):
+    def admin_trending_links(self) -> NonPaginatableList[PreviewCard]:
         """Trending links including those not yet approved (list of PreviewCard)."""
         return self.__api_request("GET", "/api/v1/admin/trends/links")
 
@@ -317,32 +341,32 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/admin/trends/{kind}/{id}/{verdict}")
 
     @api_version("4.2.0", "4.2.0", "4.6.0")
-    def admin_approve_trending_link(self, id):
+    def admin_approve_trending_link(self, id: Union[PreviewCard, IdType]) -> PreviewCard:
         """Allow a link to trend (PreviewCard)."""
         return self.__admin_trend_review("links", id, "approve")
 
     @api_version("4.2.0", "4.2.0", "4.6.0")
-    def admin_reject_trending_link(self, id):
+    def admin_reject_trending_link(self, id: Union[PreviewCard, IdType]) -> PreviewCard:
         """Keep a link from trending (PreviewCard)."""
         return self.__admin_trend_review("links", id, "reject")
 
     @api_version("4.2.0", "4.2.0", "4.6.0")
-    def admin_approve_trending_status(self, id):
+    def admin_approve_trending_status(self, id: Union[Status, IdType]) -> Status:
         """Allow a status to trend (Status)."""
         return self.__admin_trend_review("statuses", id, "approve")
 
     @api_version("4.2.0", "4.2.0", "4.6.0")
-    def admin_reject_trending_status(self, id):
+    def admin_reject_trending_status(self, id: Union[Status, IdType]) -> Status:
         """Keep a status from trending (Status)."""
         return self.__admin_trend_review("statuses", id, "reject")
 
     @api_version("4.2.0", "4.2.0", "4.4.0")
-    def admin_approve_trending_tag(self, id):
+    def admin_approve_trending_tag(self, id: Union[Tag, IdType]) -> Tag:
         """Allow a hashtag to trend (Tag)."""
         return self.__admin_trend_review("tags", id, "approve")
 
     @api_version("4.2.0", "4.2.0", "4.4.0")
-    def admin_reject_trending_tag(self, id):
+    def admin_reject_trending_tag(self, id: Union[Tag, IdType]) -> Tag:
         """Keep a hashtag from trending (Tag)."""
         return self.__admin_trend_review("tags", id, "reject")
 
@@ -350,7 +374,10 @@ class Mastodon(Internals):
     # Domain blocks
 
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
-    def admin_domain_blocks(self, id=None, max_id=None, min_id=None, since_id=None, limit=None):
+    def admin_domain_blocks(self, id: Optional[IdType] = None, max_id: Optional[IdType] = None,
+                            min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
+                            limit: Optional[int] = None
+                            ) -> Union[AdminDomainBlock, PaginatableList[AdminDomainBlock]]:
         """The blocked domains (list of AdminDomainBlock), or with ``id`` that one block (AdminDomainBlock).
 
         ``limit`` is sent (Mastodon.py 1.8.1 silently dropped it).
@@ -374,8 +401,10 @@ class Mastodon(Internals):
                     private_comment=private_comment, public_comment=public_comment, obfuscate=obfuscate)
 
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
-    def admin_create_domain_block(self, domain, severity=None, reject_media=None, reject_reports=None,
-                                  private_comment=None, public_comment=None, obfuscate=None):
+    def admin_create_domain_block(self, domain: str, severity: Optional[str] = None,
+                                  reject_media: Optional[bool] = None, reject_reports: Optional[bool] = None,
+                                  private_comment: Optional[str] = None, public_comment: Optional[str] = None,
+                                  obfuscate: Optional[bool] = None) -> AdminDomainBlock:
         """Block a domain (AdminDomainBlock).
 
         ``severity`` is ``noop``, ``silence`` (the server's default) or ``suspend``; ``reject_media``
@@ -390,8 +419,10 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/admin/domain_blocks/", params)
 
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
-    def admin_update_domain_block(self, id, severity=None, reject_media=None, reject_reports=None,
-                                  private_comment=None, public_comment=None, obfuscate=None):
+    def admin_update_domain_block(self, id, severity: Optional[str] = None,
+                                  reject_media: Optional[bool] = None, reject_reports: Optional[bool] = None,
+                                  private_comment: Optional[str] = None, public_comment: Optional[str] = None,
+                                  obfuscate: Optional[bool] = None) -> AdminDomainBlock:
         """Change a domain block; only the options given are changed (AdminDomainBlock).
 
         Options as for :meth:`admin_create_domain_block`; checked before sending.
@@ -402,7 +433,7 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/admin/domain_blocks/{id}", params)
 
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
-    def admin_delete_domain_block(self, id=None):
+    def admin_delete_domain_block(self, id: Union[AdminDomainBlock, IdType] = None) -> None:
         """Lift a domain block. A missing id raises :class:`MastodonIllegalArgumentError`. Returns None."""
         id = _checked_id(self.__unpack_id(id))
         self.__api_request("DELETE", f"/api/v1/admin/domain_blocks/{id}")
@@ -411,25 +442,27 @@ class Mastodon(Internals):
     # Domain allows (federation allow-list mode)
 
     @api_version("4.0.0", "4.0.0")
-    def admin_domain_allows(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def admin_domain_allows(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                            since_id: Optional[IdType] = None, limit: Optional[int] = None
+                            ) -> PaginatableList[AdminDomainAllow]:
         """Domains allowed to federate in allow-list mode (list of AdminDomainAllow)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/admin/domain_allows", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_domain_allow(self, id):
+    def admin_domain_allow(self, id: Union[AdminDomainAllow, IdType]) -> AdminDomainAllow:
         """One allowed domain (AdminDomainAllow)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/domain_allows/{id}")
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_create_domain_allow(self, domain):
+    def admin_create_domain_allow(self, domain: str) -> AdminDomainAllow:
         """Allow a domain to federate (AdminDomainAllow)."""
         domain = _checked_text(domain, "domain", required=True)
         return self.__api_request("POST", "/api/v1/admin/domain_allows", {"domain": domain})
 
     @api_version("4.0.0", "4.0.0")
-    def admin_delete_domain_allow(self, id):
+    def admin_delete_domain_allow(self, id: Union[AdminDomainAllow, IdType]) -> None:
         """Remove a domain from the allow-list. Returns None."""
         id = _checked_id(self.__unpack_id(id))
         self.__api_request("DELETE", f"/api/v1/admin/domain_allows/{id}")
@@ -438,25 +471,29 @@ class Mastodon(Internals):
     # Canonical e-mail blocks (a hash of the normalised address)
 
     @api_version("4.0.0", "4.0.0")
-    def admin_canonical_email_blocks(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def admin_canonical_email_blocks(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                                     since_id: Optional[IdType] = None, limit: Optional[int] = None
+                                     ) -> PaginatableList[AdminCanonicalEmailBlock]:
         """Blocked canonical e-mail hashes (list of AdminCanonicalEmailBlock)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/admin/canonical_email_blocks", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_canonical_email_block(self, id):
+    def admin_canonical_email_block(self, id: IdType) -> AdminCanonicalEmailBlock:
         """One canonical e-mail block (AdminCanonicalEmailBlock)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/canonical_email_blocks/{id}")
 
     @api_version("4.0.0", "4.0.0")
-    def admin_test_canonical_email_block(self, email):
+    def admin_test_canonical_email_block(self, email: str) -> NonPaginatableList[AdminCanonicalEmailBlock]:
         """The canonical e-mail blocks matching an address (list of AdminCanonicalEmailBlock)."""
         email = _checked_text(email, "email", required=True)
         return self.__api_request("POST", "/api/v1/admin/canonical_email_blocks/test", {"email": email})
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_create_canonical_email_block(self, email=None, canonical_email_hash=None):
+    def admin_create_canonical_email_block(self, email: Optional[str] = None,
+                                           canonical_email_hash: Optional[str] = None
+                                           ) -> AdminCanonicalEmailBlock:
         """Block an e-mail address, given as the address or as its canonical hash
         (AdminCanonicalEmailBlock). Neither given raises :class:`MastodonIllegalArgumentError`.
         """
@@ -469,7 +506,7 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/admin/canonical_email_blocks", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_delete_canonical_email_block(self, id):
+    def admin_delete_canonical_email_block(self, id: IdType) -> AdminCanonicalEmailBlock:
         """Lift a canonical e-mail block (the server's answer, AdminCanonicalEmailBlock)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("DELETE", f"/api/v1/admin/canonical_email_blocks/{id}")
@@ -478,25 +515,27 @@ class Mastodon(Internals):
     # E-mail domain blocks
 
     @api_version("4.0.0", "4.0.0")
-    def admin_email_domain_blocks(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def admin_email_domain_blocks(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                                  since_id: Optional[IdType] = None, limit: Optional[int] = None
+                                  ) -> PaginatableList[AdminEmailDomainBlock]:
         """E-mail domains barred from signing up (list of AdminEmailDomainBlock)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/admin/email_domain_blocks", params)
 
     @api_version("4.1.0", "4.1.0", "4.0.0")
-    def admin_email_domain_block(self, id):
+    def admin_email_domain_block(self, id: IdType) -> AdminEmailDomainBlock:
         """One e-mail domain block (AdminEmailDomainBlock)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/email_domain_blocks/{id}")
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_create_email_domain_block(self, domain):
+    def admin_create_email_domain_block(self, domain: str) -> AdminEmailDomainBlock:
         """Bar an e-mail domain from signing up (AdminEmailDomainBlock)."""
         domain = _checked_text(domain, "domain", required=True)
         return self.__api_request("POST", "/api/v1/admin/email_domain_blocks", {"domain": domain})
 
     @api_version("4.0.0", "4.0.0")
-    def admin_delete_email_domain_block(self, id):
+    def admin_delete_email_domain_block(self, id: IdType) -> None:
         """Lift an e-mail domain block. Returns None."""
         id = _checked_id(self.__unpack_id(id))
         self.__api_request("DELETE", f"/api/v1/admin/email_domain_blocks/{id}")
@@ -505,19 +544,22 @@ class Mastodon(Internals):
     # IP blocks
 
     @api_version("4.0.0", "4.0.0")
-    def admin_ip_blocks(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def admin_ip_blocks(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                        since_id: Optional[IdType] = None, limit: Optional[int] = None
+                        ) -> PaginatableList[AdminIpBlock]:
         """Blocked IP addresses and ranges (list of AdminIpBlock)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/admin/ip_blocks", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_ip_block(self, id):
+    def admin_ip_block(self, id: Union[AdminIpBlock, IdType]) -> AdminIpBlock:
         """One IP block (AdminIpBlock)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/ip_blocks/{id}")
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_create_ip_block(self, ip, severity, comment=None, expires_in=None):
+    def admin_create_ip_block(self, ip: str, severity: str, comment: Optional[str] = None,
+                              expires_in: Optional[int] = None) -> AdminIpBlock:
         """Block an IP address or CIDR range (AdminIpBlock).
 
         ``severity`` is ``sign_up_requires_approval``, ``sign_up_block`` or ``no_access``;
@@ -531,7 +573,9 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/admin/ip_blocks", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def admin_update_ip_block(self, id, ip=None, severity=None, comment=None, expires_in=None):
+    def admin_update_ip_block(self, id: Union[AdminIpBlock, IdType], ip: Optional[str] = None,
+                              severity: Optional[str] = None, comment: Optional[str] = None,
+                              expires_in: Optional[int] = None) -> AdminIpBlock:
         """Change an IP block; only the options given are changed (AdminIpBlock).
 
         Options as for :meth:`admin_create_ip_block`; checked before sending.
@@ -547,7 +591,7 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/admin/ip_blocks/{id}", params)
 
     @api_version("4.0.0", "4.0.0")
-    def admin_delete_ip_block(self, id):
+    def admin_delete_ip_block(self, id: Union[AdminIpBlock, IdType]) -> None:
         """Lift an IP block. Returns None."""
         id = _checked_id(self.__unpack_id(id))
         self.__api_request("DELETE", f"/api/v1/admin/ip_blocks/{id}")
@@ -572,11 +616,16 @@ class Mastodon(Internals):
         return keys, options
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_ADMIN_MEASURE)
-    def admin_measures(self, start_at, end_at, active_users=False, new_users=False, interactions=False,
-                       opened_reports=False, resolved_reports=False, tag_accounts=None, tag_uses=None,
-                       tag_servers=None, instance_accounts=None, instance_media_attachments=None,
-                       instance_reports=None, instance_statuses=None, instance_follows=None,
-                       instance_followers=None):
+    def admin_measures(self, start_at, end_at, active_users: bool = False, new_users: bool = False,
+                       interactions: bool = False, opened_reports: bool = False,
+                       resolved_reports: bool = False, tag_accounts: Optional[Union[Tag, IdType]] = None,
+                       tag_uses: Optional[Union[Tag, IdType]] = None,
+                       tag_servers: Optional[Union[Tag, IdType]] = None,
+                       instance_accounts: Optional[str] = None,
+                       instance_media_attachments: Optional[str] = None,
+                       instance_reports: Optional[str] = None, instance_statuses: Optional[str] = None,
+                       instance_follows: Optional[str] = None, instance_followers: Optional[str] = None
+                       ) -> NonPaginatableList[AdminMeasure]:
         """Quantitative statistics between two datetimes (list of AdminMeasure).
 
         Set the wanted boolean metrics to True; ``tag_*`` take a hashtag (id or entity) and
@@ -598,9 +647,13 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/admin/measures", params, use_json=True)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_ADMIN_DIMENSION)
-    def admin_dimensions(self, start_at, end_at, limit=None, languages=False, sources=False, servers=False,
-                         space_usage=False, software_versions=False, tag_servers=None, tag_languages=None,
-                         instance_accounts=None, instance_languages=None):
+    def admin_dimensions(self, start_at: DateTime, end_at: DateTime, limit: Optional[int] = None,
+                         languages: bool = False, sources: bool = False, servers: bool = False,
+                         space_usage: bool = False, software_versions: bool = False,
+                         tag_servers: Optional[Union[Tag, IdType]] = None,
+                         tag_languages: Optional[Union[Tag, IdType]] = None,
+                         instance_accounts: Optional[str] = None, instance_languages: Optional[str] = None
+                         ) -> NonPaginatableList[AdminDimension]:
         """Qualitative statistics between two datetimes, top ``limit`` entries each
         (list of AdminDimension).
 
@@ -623,7 +676,8 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/admin/dimensions", params, use_json=True)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_ADMIN_RETENTION)
-    def admin_retention(self, start_at, end_at, frequency="day"):
+    def admin_retention(self, start_at: DateTime, end_at: DateTime, frequency: str = "day"
+                        ) -> NonPaginatableList[AdminRetention]:
         """User retention by sign-up cohort, per ``day`` or ``month`` (list of AdminRetention).
 
         A ``frequency`` other than those, or a start / end that is not a datetime, raises

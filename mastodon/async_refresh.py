@@ -5,8 +5,13 @@ it answered. It then sends a ``Mastodon-Async-Refresh`` header, which the reques
 on the result as ``_async_refresh``; these methods read and wait for it.
 """
 
+from __future__ import annotations
+
 import time
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    IdType, Optional, Tuple, Union,
+)
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList
@@ -16,7 +21,7 @@ _MAX_RETRY_SLEEP = 300
 
 
 class Mastodon(Internals):
-    def get_async_refresh_info(self, result):
+    def get_async_refresh_info(self, result) -> Optional[Tuple[AsyncRefresh, int]]:
         """``(AsyncRefresh, retry_seconds)`` for a result that is still being refreshed, else None."""
         info = getattr(result, "_async_refresh", None)
         if info is None:
@@ -25,7 +30,8 @@ class Mastodon(Internals):
         return refresh, info.get("retry", 3)
 
     @api_version("4.4.0", "4.4.0")
-    def get_async_refresh_status(self, result_or_id):
+    def get_async_refresh_status(self, result_or_id: Union[IdType, AsyncRefresh, AttribAccessDict]
+                                 ) -> AsyncRefresh:
         """The current state of a background refresh (AsyncRefresh).
 
         ``result_or_id`` is the refresh id, an AsyncRefresh, or a result carrying refresh info.
@@ -42,7 +48,8 @@ class Mastodon(Internals):
         return AsyncRefresh(answer.get("async_refresh", answer))
 
     @api_version("4.4.0", "4.4.0")
-    def await_async_refresh(self, result, timeout=0.0, max_attempts=-1):
+    def await_async_refresh(self, result, timeout: float = 0.0, max_attempts: int = -1
+                            ) -> Optional[AttribAccessDict]:
         """Wait until the server finished refreshing ``result``, then fetch it again.
 
         Returns the fresh result, ``result`` itself when nothing is being refreshed, or None when

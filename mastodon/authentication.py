@@ -1,5 +1,7 @@
 """Construction, app registration, OAuth log-in and token handling."""
 
+from __future__ import annotations
+
 import base64
 import datetime
 import hashlib
@@ -10,6 +12,9 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Application, List, OAuthServerInfo, OAuthUserInfo, Optional, PurePath, Session, Tuple, Union,
+)
 from .defaults import _DEFAULT_SCOPES, _DEFAULT_TIMEOUT, _DEFAULT_USER_AGENT, _SCOPE_SETS
 from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
 from .internals import Mastodon as Internals, read_secret_file, write_secret_file
@@ -25,9 +30,11 @@ def _protocolize(base_url):
 
 class Mastodon(Internals):
     @staticmethod
-    def create_app(client_name, scopes=_DEFAULT_SCOPES, redirect_uris=None, website=None, to_file=None,
-                   api_base_url=None, request_timeout=_DEFAULT_TIMEOUT, session=None,
-                   user_agent=_DEFAULT_USER_AGENT):
+    def create_app(client_name: str, scopes: List[str] = _DEFAULT_SCOPES,
+                   redirect_uris: Optional[Union[str, List[str]]] = None, website: Optional[str] = None,
+                   to_file: Optional[Union[str, PurePath]] = None, api_base_url: Optional[str] = None,
+                   request_timeout: float = _DEFAULT_TIMEOUT, session: Optional[Session] = None,
+                   user_agent: str = _DEFAULT_USER_AGENT) -> Tuple[str, str]:
         """Register an application with the server and return ``(client_id, client_secret)``.
 
         ``redirect_uris`` may be one URI or a list; it defaults to the out-of-band URI. With
@@ -72,10 +79,13 @@ class Mastodon(Internals):
             write_secret_file(to_file, [client_id, client_secret, api_base_url, client_name])
         return client_id, client_secret
 
-    def __init__(self, client_id=None, client_secret=None, access_token=None, api_base_url=None,
-                 debug_requests=False, ratelimit_method="wait", ratelimit_pacefactor=1.1,
-                 request_timeout=_DEFAULT_TIMEOUT, mastodon_version=None, version_check_mode="created",
-                 session=None, feature_set="mainline", user_agent=_DEFAULT_USER_AGENT, lang=None):
+    def __init__(self, client_id: Optional[Union[str, PurePath]] = None, client_secret: Optional[str] = None,
+                 access_token: Optional[Union[str, PurePath]] = None, api_base_url: Optional[str] = None,
+                 debug_requests: bool = False, ratelimit_method: str = "wait",
+                 ratelimit_pacefactor: float = 1.1, request_timeout: float = _DEFAULT_TIMEOUT,
+                 mastodon_version: Optional[str] = None, version_check_mode: str = "created",
+                 session: Optional[Session] = None, feature_set: str = "mainline",
+                 user_agent: str = _DEFAULT_USER_AGENT, lang: Optional[str] = None):
         """Create an API client.
 
         ``client_id`` and ``access_token`` may be paths of credential files written by
@@ -197,8 +207,10 @@ class Mastodon(Internals):
 
     # -----------------------------------------------------------------------------------------
 
-    def auth_request_url(self, client_id=None, redirect_uris=_OOB, scopes=_DEFAULT_SCOPES, force_login=False,
-                         state=None, lang=None, skip_server_info=False, allow_http=False, use_pkce=False):
+    def auth_request_url(self, client_id: Optional[Union[str, PurePath]] = None, redirect_uris: str = _OOB,
+                         scopes: List[str] = _DEFAULT_SCOPES, force_login: bool = False,
+                         state: Optional[str] = None, lang: Optional[str] = None, skip_server_info=False,
+                         allow_http: bool = False, use_pkce=False) -> str:
         """The URL to send a user to so that they authorise this app.
 
         No request is made. With ``use_pkce`` a PKCE (S256) challenge is added; the matching
@@ -235,8 +247,10 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is malformed")
         return url
 
-    def log_in(self, username=None, password=None, code=None, redirect_uri=_OOB, refresh_token=None,
-               scopes=_DEFAULT_SCOPES, to_file=None, allow_http=False, code_verifier=None):
+    def log_in(self, username: Optional[str] = None, password: Optional[str] = None,
+               code: Optional[str] = None, redirect_uri: str = _OOB, refresh_token: Optional[str] = None,
+               scopes: List[str] = _DEFAULT_SCOPES, to_file: Optional[Union[str, PurePath]] = None,
+               allow_http: bool = False, code_verifier=None) -> str:
         """Get an access token and start using it; returns the token.
 
         Give ``username`` and ``password`` (password grant), or a ``code`` from the authorisation
@@ -313,7 +327,7 @@ class Mastodon(Internals):
         return "".join(f"{line}\n" for line in (self.access_token, self.api_base_url, self.client_id,
                                                  self.client_secret))
 
-    def revoke_access_token(self, allow_http=False):
+    def revoke_access_token(self, allow_http: bool = False):
         """Revoke the current access token on the server and forget it."""
         if self.access_token is None:
             raise MastodonIllegalArgumentError("Not logged in, do not have a token to revoke.")
@@ -325,11 +339,11 @@ class Mastodon(Internals):
         self.__logged_in_id = None
 
     @api_version("2.0.0", "2.7.2", _DICT_VERSION_APPLICATION)
-    def app_verify_credentials(self):
+    def app_verify_credentials(self) -> Application:
         """The application the current token belongs to (Application)."""
         return self.__api_request("GET", "/api/v1/apps/verify_credentials")
 
-    def oauth_authorization_server_info(self):
+    def oauth_authorization_server_info(self) -> Union[OAuthServerInfo, AttribAccessDict]:
         """The server's RFC 8414 OAuth metadata (endpoints, supported scopes and PKCE methods).
 
         Returns an empty AttribAccessDict when the server publishes none.
@@ -344,7 +358,7 @@ class Mastodon(Internals):
         return info
 
     @api_version("4.3.0", "4.3.0", "4.4.0")
-    def oauth_userinfo(self):
+    def oauth_userinfo(self) -> OAuthUserInfo:
         """OpenID Connect user info for the current token (OAuthUserInfo)."""
         info = getattr(self, "_Mastodon__oauth_info_cache", None)
         if info is None:

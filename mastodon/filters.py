@@ -1,9 +1,15 @@
 """Keyword filters: v1 filters (and applying them client side) and v2 filters with their
 keywords and statuses."""
 
+from __future__ import annotations
+
 import html
 import re
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Dict, Filter, FilterKeyword, FilterStatus, FilterV2, IdType, List, NonPaginatableList,
+    Notification, Optional, PaginatableList, Status, Union,
+)
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessList
@@ -63,17 +69,19 @@ class Mastodon(Internals):
     # v1 filters
 
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filters(self):
+    def filters(self) -> NonPaginatableList[Filter]:
         """The user's v1 keyword filters (list of Filter)."""
         return self.__api_request("GET", "/api/v1/filters")
 
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filter(self, id):
+    def filter(self, id: Union[Filter, IdType]) -> Filter:
         """One v1 filter (Filter)."""
         return self.__api_request("GET", f"/api/v1/filters/{self.__unpack_id(id)}")
 
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filters_apply(self, objects, filters, context):
+    def filters_apply(self, objects: Union[PaginatableList[Status], PaginatableList[Notification]],
+                      filters: Union[NonPaginatableList[Filter], NonPaginatableList[FilterV2]], context: str
+                      ) -> Union[PaginatableList[Status], PaginatableList[Notification]]:
         """Drop from ``objects`` (Statuses or Notifications) those that ``filters`` (v1 Filters)
         hide in ``context`` (``'home'``, ``'notifications'``, ``'public'``, ``'thread'`` or
         ``'account'``). Nothing is sent to the server.
@@ -100,7 +108,8 @@ class Mastodon(Internals):
         return kept
 
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filter_create(self, phrase, context, irreversible=False, whole_word=True, expires_in=None):
+    def filter_create(self, phrase: str, context: str, irreversible: bool = False, whole_word: bool = True,
+                      expires_in: Optional[int] = None) -> Filter:
         """Create a v1 filter hiding ``phrase`` in the given ``context`` list (values from
         ``home``, ``notifications``, ``public``, ``thread``, ``account``); ``expires_in`` is in
         seconds. Returns the new Filter. An unknown context raises
@@ -116,14 +125,16 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/filters", params)
 
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filter_update(self, id, phrase=None, context=None, irreversible=None, whole_word=None, expires_in=None):
+    def filter_update(self, id: Union[Filter, IdType], phrase: Optional[str] = None,
+                      context: Optional[str] = None, irreversible: Optional[bool] = None,
+                      whole_word: Optional[bool] = None, expires_in: Optional[int] = None) -> Filter:
         """Change a v1 filter; only the given fields change. Returns the updated Filter."""
         params = self.__generate_params(dict(phrase=phrase, context=context, irreversible=irreversible,
                                              whole_word=whole_word, expires_in=expires_in))
         return self.__api_request("PUT", f"/api/v1/filters/{self.__unpack_id(id)}", params)
 
     @api_version("2.4.3", "2.4.3", "2.4.3")
-    def filter_delete(self, id):
+    def filter_delete(self, id: Union[Filter, FilterV2, IdType]):
         """Delete a v1 filter. Returns None."""
         self.__api_request("DELETE", f"/api/v1/filters/{self.__unpack_id(id)}")
 
@@ -131,17 +142,19 @@ class Mastodon(Internals):
     # v2 filters
 
     @api_version("4.0.0", "4.0.0")
-    def filters_v2(self):
+    def filters_v2(self) -> NonPaginatableList[FilterV2]:
         """The user's v2 filters (list of FilterV2)."""
         return self.__api_request("GET", "/api/v2/filters")
 
     @api_version("4.0.0", "4.0.0", "3.1.0")
-    def filter_v2(self, filter_id):
+    def filter_v2(self, filter_id: Union[Filter, IdType]) -> Filter:
         """One v2 filter (FilterV2)."""
         return self.__api_request("GET", f"/api/v2/filters/{self.__unpack_id(filter_id)}")
 
     @api_version("4.0.0", "4.0.0")
-    def create_filter_v2(self, title, context, filter_action, expires_in=None, keywords_attributes=None):
+    def create_filter_v2(self, title: str, context: List[str], filter_action: str,
+                         expires_in: Optional[int] = None,
+                         keywords_attributes: Optional[List[Dict[str, Union[str, bool]]]] = None) -> FilterV2:
         """Create a v2 filter. ``filter_action`` is ``'warn'``, ``'hide'`` or ``'blur'``;
         ``keywords_attributes`` a list of ``{'keyword': ..., 'whole_word': ...}`` dicts.
         Returns the new FilterV2."""
@@ -151,8 +164,11 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v2/filters", params, use_json=True)
 
     @api_version("4.0.0", "4.0.0")
-    def update_filter_v2(self, filter_id, title=None, context=None, filter_action=None, expires_in=None,
-                         keywords_attributes=None):
+    def update_filter_v2(self, filter_id: Union[FilterV2, IdType], title: Optional[str] = None,
+                         context: Optional[List[str]] = None, filter_action: Optional[str] = None,
+                         expires_in: Optional[int] = None,
+                         keywords_attributes: Optional[List[Dict[str, Union[str, bool, int]]]] = None
+                         ) -> FilterV2:
         """Change a v2 filter; only the given fields change (keyword entries with an ``id``
         update that keyword, with ``_destroy: True`` remove it). Returns the FilterV2."""
         filter_id = self.__unpack_id(filter_id)
@@ -162,44 +178,46 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v2/filters/{filter_id}", params, use_json=True)
 
     @api_version("4.0.0", "4.0.0")
-    def delete_filter_v2(self, filter_id):
+    def delete_filter_v2(self, filter_id: Union[FilterV2, IdType]) -> None:
         """Delete a v2 filter. Returns None."""
         self.__api_request("DELETE", f"/api/v2/filters/{self.__unpack_id(filter_id)}")
 
     @api_version("4.0.0", "4.0.0")
-    def filter_keywords_v2(self, filter_id):
+    def filter_keywords_v2(self, filter_id: Union[FilterV2, IdType]) -> NonPaginatableList[FilterKeyword]:
         """The keywords of a v2 filter (list of FilterKeyword)."""
         return self.__api_request("GET", f"/api/v2/filters/{self.__unpack_id(filter_id)}/keywords")
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def add_filter_keyword_v2(self, filter_id, keyword, whole_word=False):
+    def add_filter_keyword_v2(self, filter_id: Union[FilterV2, IdType], keyword: str, whole_word: bool = False
+                              ) -> FilterKeyword:
         """Add a keyword to a v2 filter. Returns the new FilterKeyword."""
         filter_id = self.__unpack_id(filter_id)
         params = self.__generate_params(dict(filter_id=filter_id, keyword=keyword, whole_word=whole_word))
         return self.__api_request("POST", f"/api/v2/filters/{filter_id}/keywords", params)
 
     @api_version("4.0.0", "4.0.0")
-    def delete_filter_keyword_v2(self, keyword_id):
+    def delete_filter_keyword_v2(self, keyword_id: Union[FilterKeyword, IdType]) -> None:
         """Remove a keyword from its v2 filter. Returns None."""
         self.__api_request("DELETE", f"/api/v2/filters/keywords/{self.__unpack_id(keyword_id)}")
 
     @api_version("4.0.0", "4.0.0")
-    def filter_statuses_v2(self, filter_id):
+    def filter_statuses_v2(self, filter_id: Union[FilterV2, IdType]) -> List[FilterStatus]:
         """The statuses a v2 filter hides individually (list of FilterStatus)."""
         return self.__api_request("GET", f"/api/v2/filters/{self.__unpack_id(filter_id)}/statuses")
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def add_filter_status_v2(self, filter_id, status_id):
+    def add_filter_status_v2(self, filter_id: Union[FilterV2, IdType], status_id: Union[Status, IdType]
+                             ) -> FilterStatus:
         """Make a v2 filter hide one status. Returns the new FilterStatus."""
         params = self.__generate_params(dict(status_id=self.__unpack_id(status_id)))
         return self.__api_request("POST", f"/api/v2/filters/{self.__unpack_id(filter_id)}/statuses", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def filter_status_v2(self, filter_status_id):
+    def filter_status_v2(self, filter_status_id: Union[FilterStatus, IdType]) -> FilterStatus:
         """One status entry of a v2 filter (FilterStatus)."""
         return self.__api_request("GET", f"/api/v2/filters/statuses/{self.__unpack_id(filter_status_id)}")
 
     @api_version("4.0.0", "4.0.0")
-    def delete_filter_status_v2(self, filter_status_id):
+    def delete_filter_status_v2(self, filter_status_id: Union[FilterStatus, IdType]) -> None:
         """Remove a status entry from its v2 filter. Returns None."""
         self.__api_request("DELETE", f"/api/v2/filters/statuses/{self.__unpack_id(filter_status_id)}")

@@ -1,7 +1,14 @@
 """Instance information, custom emoji, the profile directory and announcements."""
 
+from __future__ import annotations
+
 import datetime
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, Activity, Announcement, CustomEmoji, Date, Dict, DomainBlock, ExtendedDescription,
+    IdType, Instance, InstanceV2, List, Nodeinfo, NonPaginatableList, Optional, Rule,
+    SupportedLocale, TermsOfService, Union,
+)
 from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonNotFoundError
 from .internals import Mastodon as Internals
 from .versions import (
@@ -15,40 +22,40 @@ _NODEINFO_20 = "http://nodeinfo.diaspora.software/ns/schema/2.0"
 
 class Mastodon(Internals):
     @api_version("1.1.0", "2.3.0", _DICT_VERSION_INSTANCE)
-    def instance(self):
+    def instance(self) -> Union[InstanceV2, Instance]:
         """Information about the server (Instance, from ``/api/v1/instance``)."""
         return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
 
     @api_version("1.1.0", "2.3.0", "4.0.0")
-    def instance_v1(self):
+    def instance_v1(self) -> Instance:
         """The v1 instance information (Instance)."""
         return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
 
     @api_version("4.0.0", "4.0.0")
-    def instance_v2(self):
+    def instance_v2(self) -> InstanceV2:
         """The v2 instance information (InstanceV2)."""
         instance = self.__api_request("GET", "/api/v2/instance/")
         self._Mastodon__instance_v2_cache = instance
         return instance
 
     @api_version("2.1.2", "2.1.2", _DICT_VERSION_ACTIVITY)
-    def instance_activity(self):
+    def instance_activity(self) -> NonPaginatableList[Activity]:
         """Weekly activity of the last 12 weeks: statuses, logins and registrations (list of Activity)."""
         return self.__api_request("GET", "/api/v1/instance/activity")
 
     @api_version("2.1.2", "2.1.2", "2.1.2")
-    def instance_peers(self):
+    def instance_peers(self) -> NonPaginatableList[str]:
         """The domains this server federates with (list of str)."""
         return self.__api_request("GET", "/api/v1/instance/peers")
 
     @api_version("3.0.0", "3.0.0", "3.0.0")
-    def instance_health(self):
+    def instance_health(self) -> bool:
         """True when the server's ``/health`` endpoint reports it healthy."""
         status = self.__api_request("GET", "/health", parse=False).decode("utf-8", "replace")
         return status in ("OK", "success")
 
     @api_version("3.0.0", "3.0.0", "3.0.0")
-    def instance_nodeinfo(self, schema=_NODEINFO_20):
+    def instance_nodeinfo(self, schema: str = _NODEINFO_20) -> Nodeinfo:
         """The server's NodeInfo document for ``schema`` (NodeInfo 2.0 by default)."""
         document = self.__api_request("GET", "/.well-known/nodeinfo")
         links = document.get("links") if isinstance(document, dict) else None
@@ -66,27 +73,27 @@ class Mastodon(Internals):
             return self.__api_request("GET", _path_of(schema_url))
 
     @api_version("3.4.0", "3.4.0", _DICT_VERSION_INSTANCE)
-    def instance_rules(self):
+    def instance_rules(self) -> NonPaginatableList[Rule]:
         """The server's rules (list of Rule)."""
         return self.__api_request("GET", "/api/v1/instance/rules")
 
     @api_version("4.0.0", "4.0.0")
-    def instance_domain_blocks(self):
+    def instance_domain_blocks(self) -> NonPaginatableList[DomainBlock]:
         """Domains the server blocks, if it publishes them (list of DomainBlock)."""
         return self.__api_request("GET", "/api/v1/instance/domain_blocks")
 
     @api_version("4.0.0", "4.0.0")
-    def instance_extended_description(self):
+    def instance_extended_description(self) -> ExtendedDescription:
         """The server's extended description (ExtendedDescription)."""
         return self.__api_request("GET", "/api/v1/instance/extended_description")
 
     @api_version("4.2.0", "4.2.0")
-    def instance_languages(self):
+    def instance_languages(self) -> NonPaginatableList[SupportedLocale]:
         """Languages the server supports (list of SupportedLocale)."""
         return self.__api_request("GET", "/api/v1/instance/languages")
 
     @api_version("4.4.0", "4.4.0")
-    def instance_terms_of_service(self, date=None):
+    def instance_terms_of_service(self, date: Optional[Date] = None) -> TermsOfService:
         """The server's terms of service, the current ones or those valid on ``date`` (TermsOfService)."""
         params = {}
         if date is not None:
@@ -95,17 +102,18 @@ class Mastodon(Internals):
             params["date"] = date.strftime("%Y-%m-%d")
         return self.__api_request("GET", "/api/v1/instance/terms_of_service", params)
 
-    def instance_translation_languages(self):
+    def instance_translation_languages(self) -> Dict[str, List[str]]:
         """For each source language, the languages statuses can be translated into (dict of lists)."""
         return self.__api_request("GET", "/api/v1/instance/translation_languages")
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_EMOJI)
-    def custom_emojis(self):
+    def custom_emojis(self) -> NonPaginatableList[CustomEmoji]:
         """The server's custom emoji (list of CustomEmoji)."""
         return self.__api_request("GET", "/api/v1/custom_emojis")
 
     @api_version("3.0.0", "3.0.0", _DICT_VERSION_ACCOUNT)
-    def directory(self, offset=None, limit=None, order=None, local=None):
+    def directory(self, offset: Optional[int] = None, limit: Optional[int] = None,
+                  order: Optional[str] = None, local: Optional[bool] = None) -> NonPaginatableList[Account]:
         """Accounts in the profile directory (list of Account).
 
         ``order`` is ``'active'`` or ``'new'``; ``local`` limits it to this server's accounts.
@@ -114,24 +122,24 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/directory", params)
 
     @api_version("3.1.0", "3.1.0", _DICT_VERSION_ANNOUNCEMENT)
-    def announcements(self):
+    def announcements(self) -> NonPaginatableList[Announcement]:
         """Current announcements of the server staff (list of Announcement)."""
         return self.__api_request("GET", "/api/v1/announcements")
 
     @api_version("3.1.0", "3.1.0", "3.1.0")
-    def announcement_dismiss(self, id):
+    def announcement_dismiss(self, id: Union[Announcement, IdType]):
         """Mark an announcement as read."""
         id = self.__unpack_id(id)
         self.__api_request("POST", f"/api/v1/announcements/{id}/dismiss")
 
     @api_version("3.1.0", "3.1.0", "3.1.0")
-    def announcement_reaction_create(self, id, reaction):
+    def announcement_reaction_create(self, id: Union[Announcement, IdType], reaction: str):
         """React to an announcement with an emoji (unicode or a custom emoji's shortcode)."""
         id = self.__unpack_id(id)
         self.__api_request("PUT", f"/api/v1/announcements/{id}/reactions/{reaction}")
 
     @api_version("3.1.0", "3.1.0", "3.1.0")
-    def announcement_reaction_delete(self, id, reaction):
+    def announcement_reaction_delete(self, id: Union[Announcement, IdType], reaction: str):
         """Remove a reaction from an announcement."""
         id = self.__unpack_id(id)
         self.__api_request("DELETE", f"/api/v1/announcements/{id}/reactions/{reaction}")

@@ -5,6 +5,8 @@ build params → build headers → pace → send (retrying a 429 in wait/pace mo
 bookkeeping → error mapping → JSON parsing → pagination.
 """
 
+from __future__ import annotations
+
 import base64
 import datetime
 import email.utils
@@ -825,8 +827,8 @@ class Mastodon:
     # -----------------------------------------------------------------------------------------
     # 2.x: timeline availability
 
-    def timeline_is_available(self, timeline="public", local=False, remote=False, with_auth=False,
-                              fail_hard=False):
+    def timeline_is_available(self, timeline: str = "public", local: bool = False, remote: bool = False,
+                              with_auth: bool = False, fail_hard: bool = False) -> bool:
         """Whether the server lets this client read a public feed (``public``, ``hashtag`` or
         ``trending_links``), according to ``configuration.timelines_access`` of the v2 instance.
 

@@ -1,5 +1,10 @@
 """Lists: named groups of followed accounts, each with its own timeline."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, IdType, List, NonPaginatableList, Optional, PaginatableList, Union, UserList,
+)
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_ACCOUNT, _DICT_VERSION_LIST, api_version
 
@@ -30,25 +35,29 @@ def _given(value):
 
 class Mastodon(Internals):
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def lists(self):
+    def lists(self) -> NonPaginatableList[UserList]:
         """The logged-in user's lists (list of UserList)."""
         return self.__api_request("GET", "/api/v1/lists")
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list(self, id):
+    def list(self, id: Union[UserList, IdType]) -> UserList:
         """One of the logged-in user's lists (UserList)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/lists/{id}")
 
     @api_version("2.1.0", "2.6.0", _DICT_VERSION_ACCOUNT)
-    def list_accounts(self, id, max_id=None, min_id=None, since_id=None, limit=None):
+    def list_accounts(self, id: Union[UserList, IdType], max_id: Optional[Union[UserList, IdType]] = None,
+                      min_id: Optional[Union[UserList, IdType]] = None,
+                      since_id: Optional[Union[UserList, IdType]] = None, limit: Optional[int] = None
+                      ) -> PaginatableList[Account]:
         """The accounts in a list (paginated list of Account)."""
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", f"/api/v1/lists/{id}/accounts", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_create(self, title, replies_policy=_REPLIES_POLICY_DEFAULT, exclusive=_EXCLUSIVE_DEFAULT):
+    def list_create(self, title: str, replies_policy: str = _REPLIES_POLICY_DEFAULT,
+                    exclusive: bool = _EXCLUSIVE_DEFAULT) -> UserList:
         """Create a list; returns the new UserList.
 
         ``replies_policy`` (``'list'``, ``'followed'`` or ``'none'``) decides which replies show in
@@ -60,7 +69,9 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/lists", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_update(self, id, title, replies_policy=_REPLIES_POLICY_DEFAULT, exclusive=_EXCLUSIVE_DEFAULT):
+    def list_update(self, id: Union[UserList, IdType], title: str,
+                    replies_policy: str = _REPLIES_POLICY_DEFAULT, exclusive: bool = _EXCLUSIVE_DEFAULT
+                    ) -> UserList:
         """Rename a list and change its options; returns the updated UserList.
 
         ``replies_policy`` and ``exclusive`` are sent only when given, so leaving them out keeps
@@ -72,13 +83,13 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/lists/{id}", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_delete(self, id):
+    def list_delete(self, id: Union[UserList, IdType]):
         """Delete a list."""
         id = self.__unpack_id(id)
         self.__api_request("DELETE", f"/api/v1/lists/{id}")
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_accounts_add(self, id, account_ids):
+    def list_accounts_add(self, id: Union[UserList, IdType], account_ids: List[Union[Account, IdType]]):
         """Add one account or a list of accounts (which the user must follow) to a list."""
         id = self.__unpack_id(id)
         account_ids = self.__unpack_id(account_ids, listify=True)
@@ -86,7 +97,7 @@ class Mastodon(Internals):
         self.__api_request("POST", f"/api/v1/lists/{id}/accounts", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_accounts_delete(self, id, account_ids):
+    def list_accounts_delete(self, id: Union[UserList, IdType], account_ids: List[Union[Account, IdType]]):
         """Remove one account or a list of accounts from a list."""
         id = self.__unpack_id(id)
         account_ids = self.__unpack_id(account_ids, listify=True)

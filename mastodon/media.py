@@ -1,7 +1,12 @@
 """Media attachments: uploading, waiting for processing, updating and fetching them."""
 
+from __future__ import annotations
+
 import time
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    IdType, MediaAttachment, Optional, PathOrFile, Tuple, Union,
+)
 from .errors import MastodonAPIError, MastodonVersionError
 from .internals import Mastodon as Internals, format_focus
 from .versions import _DICT_VERSION_MEDIA, api_version
@@ -17,9 +22,11 @@ _monotonic = time.monotonic
 
 class Mastodon(Internals):
     @api_version("1.0.0", "3.2.0", _DICT_VERSION_MEDIA)
-    def media_post(self, media_file, mime_type=None, description=None, focus=None, file_name=None,
-                   thumbnail=None, thumbnail_mime_type=None, synchronous=False,
-                   synchronous_timeout=_DEFAULT_SYNCHRONOUS_TIMEOUT):
+    def media_post(self, media_file: PathOrFile, mime_type: Optional[str] = None,
+                   description: Optional[str] = None, focus: Optional[Tuple[float, float]] = None,
+                   file_name: Optional[str] = None, thumbnail: Optional[PathOrFile] = None,
+                   thumbnail_mime_type: Optional[str] = None, synchronous: bool = False,
+                   synchronous_timeout=_DEFAULT_SYNCHRONOUS_TIMEOUT) -> MediaAttachment:
         """Upload an image, video or audio file; attach it to a status via its id. Returns a MediaAttachment.
 
         ``media_file`` is a path (the mime type is then detected: python-magic, else the file
@@ -80,7 +87,9 @@ class Mastodon(Internals):
         return media
 
     @api_version("2.3.0", "3.2.0", _DICT_VERSION_MEDIA)
-    def media_update(self, id, description=None, focus=None, thumbnail=None, thumbnail_mime_type=None):
+    def media_update(self, id: Union[MediaAttachment, IdType], description: Optional[str] = None,
+                     focus: Optional[Tuple[float, float]] = None, thumbnail: Optional[PathOrFile] = None,
+                     thumbnail_mime_type=None) -> MediaAttachment:
         """Change the description, focus point or thumbnail of an uploaded attachment. Returns the
         MediaAttachment. A thumbnail needs Mastodon 3.2 (MastodonVersionError otherwise)."""
         id = self.__unpack_id(id)
@@ -95,7 +104,7 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/media/{id}", params)
 
     @api_version("3.1.4", "3.1.4", _DICT_VERSION_MEDIA)
-    def media(self, id):
+    def media(self, id: Union[MediaAttachment, IdType]) -> MediaAttachment:
         """Fetch an uploaded attachment (MediaAttachment); ``url`` is None while it is processed."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/media/{id}")

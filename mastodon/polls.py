@@ -1,18 +1,23 @@
 """Polls: reading, voting, and building one to attach to a status."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    IdType, List, Poll, Union,
+)
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_POLL, api_version
 
 
 class Mastodon(Internals):
     @api_version("2.8.0", "2.8.0", _DICT_VERSION_POLL)
-    def poll(self, id):
+    def poll(self, id: Union[Poll, IdType]) -> Poll:
         """Fetch a poll by id (Poll)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/polls/{id}")
 
     @api_version("2.8.0", "2.8.0", _DICT_VERSION_POLL)
-    def poll_vote(self, id, choices):
+    def poll_vote(self, id: Union[Poll, IdType], choices: Union[int, List[int]]) -> Poll:
         """Vote in a poll; ``choices`` is one option index or a list of them (for multiple-choice polls).
 
         Returns None, as Mastodon.py 1.8.1 does (fetch the poll again with :meth:`poll` to see the
@@ -24,7 +29,8 @@ class Mastodon(Internals):
         params = self.__generate_params(dict(choices=choices))
         self.__api_request("POST", f"/api/v1/polls/{id}/votes", params)
 
-    def make_poll(self, options, expires_in, multiple=False, hide_totals=False):
+    def make_poll(self, options: List[str], expires_in: int, multiple: bool = False, hide_totals: bool = False
+                  ) -> Poll:
         """A poll to pass as ``status_post(poll=...)``: ``options`` (list of str), ``expires_in``
         (seconds), ``multiple`` choices allowed, ``hide_totals`` until it ends. No request is made;
         returns a plain dict."""

@@ -1,5 +1,10 @@
 """Account preferences and read markers."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    Dict, IdType, List, Marker, Preferences, Status, Union,
+)
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_MARKER, _DICT_VERSION_PREFERENCES, api_version
@@ -7,12 +12,12 @@ from .versions import _DICT_VERSION_MARKER, _DICT_VERSION_PREFERENCES, api_versi
 
 class Mastodon(Internals):
     @api_version("2.8.0", "2.8.0", _DICT_VERSION_PREFERENCES)
-    def preferences(self):
+    def preferences(self) -> Preferences:
         """Your preferences: default visibility, sensitivity, language, expansion settings (Preferences)."""
         return self.__api_request("GET", "/api/v1/preferences")
 
     @api_version("3.0.0", "3.0.0", _DICT_VERSION_MARKER)
-    def markers_get(self, timeline=["home"]):  # noqa: B006 (the default is part of the public signature; never mutated)
+    def markers_get(self, timeline: Union[str, List[str]] = ["home"]) -> Dict[str, Marker]:
         """Your read positions in ``timeline`` (``home``, ``notifications`` or a list of both).
 
         Returns a dict from timeline name to Marker.
@@ -22,7 +27,8 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/markers", params)
 
     @api_version("3.0.0", "3.0.0", _DICT_VERSION_MARKER)
-    def markers_set(self, timelines, last_read_ids):
+    def markers_set(self, timelines: Union[str, List[str]],
+                    last_read_ids: Union[Status, IdType, List[Status], List[IdType]]) -> Dict[str, Marker]:
         """Set read positions: ``timelines`` and ``last_read_ids`` (ids or statuses/notifications) are
         single values or lists of equal length. Returns a dict from timeline name to Marker.
         Lists of different lengths raise MastodonIllegalArgumentError."""

@@ -7,6 +7,8 @@ where salt, record size and server key travel in the body. :meth:`push_subscript
 handles both and tells them apart by what it is given.
 """
 
+from __future__ import annotations
+
 import base64
 import hmac
 import os
@@ -14,6 +16,10 @@ import re
 import struct
 import threading
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Optional, PushNotification, Tuple, WebPushSubscription, WebpushCryptoParamsPrivkey,
+    WebpushCryptoParamsPubkey,
+)
 from .compat import IMPL_HAS_CRYPTO, IMPL_HAS_ECE
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals, parse_json_bytes
@@ -260,17 +266,23 @@ class Mastodon(Internals):
     # Subscription endpoints
 
     @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH)
-    def push_subscription(self):
+    def push_subscription(self) -> WebPushSubscription:
         """The push subscription of the current access token (WebPushSubscription).
         Raises :class:`MastodonNotFoundError` when there is none."""
         return self.__api_request("GET", "/api/v1/push/subscription")
 
     @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH)
-    def push_subscription_set(self, endpoint, encrypt_params, follow_events=None, favourite_events=None,
-                              reblog_events=None, mention_events=None, poll_events=None,
-                              follow_request_events=None, status_events=None, policy="all",
-                              update_events=None, admin_sign_up_events=None, admin_report_events=None,
-                              quote_events=None, quoted_update_events=None, standard=None):
+    def push_subscription_set(self, endpoint: str, encrypt_params: WebpushCryptoParamsPubkey,
+                              follow_events: Optional[bool] = None, favourite_events: Optional[bool] = None,
+                              reblog_events: Optional[bool] = None, mention_events: Optional[bool] = None,
+                              poll_events: Optional[bool] = None,
+                              follow_request_events: Optional[bool] = None,
+                              status_events: Optional[bool] = None, policy: str = "all",
+                              update_events: Optional[bool] = None,
+                              admin_sign_up_events: Optional[bool] = None,
+                              admin_report_events: Optional[bool] = None, quote_events: Optional[bool] = None,
+                              quoted_update_events: Optional[bool] = None, standard: bool = None
+                              ) -> WebPushSubscription:
         """Subscribe the current access token to web push at ``endpoint``, replacing any previous
         subscription. ``encrypt_params`` is the public dict of :meth:`push_subscription_generate_keys`.
 
@@ -305,10 +317,17 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/push/subscription", params)
 
     @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH)
-    def push_subscription_update(self, follow_events=None, favourite_events=None, reblog_events=None,
-                                 mention_events=None, poll_events=None, follow_request_events=None,
-                                 status_events=None, policy="all", update_events=None, admin_sign_up_events=None,
-                                 admin_report_events=None, quote_events=None, quoted_update_events=None):
+    def push_subscription_update(self, follow_events: Optional[bool] = None,
+                                 favourite_events: Optional[bool] = None,
+                                 reblog_events: Optional[bool] = None, mention_events: Optional[bool] = None,
+                                 poll_events: Optional[bool] = None,
+                                 follow_request_events: Optional[bool] = None,
+                                 status_events: Optional[bool] = None, policy: Optional[str] = "all",
+                                 update_events: Optional[bool] = None,
+                                 admin_sign_up_events: Optional[bool] = None,
+                                 admin_report_events: Optional[bool] = None,
+                                 quote_events: Optional[bool] = None,
+                                 quoted_update_events: Optional[bool] = None) -> WebPushSubscription:
         """Change which alerts (and, with ``policy``, whose notifications) the current push
         subscription receives. Returns the WebPushSubscription."""
         if policy not in _POLICIES:
@@ -341,14 +360,14 @@ class Mastodon(Internals):
                 params[f"data[alerts][{alert}]"] = _alert_value(flags[argument])
 
     @api_version("2.4.0", "2.4.0", "2.4.0")
-    def push_subscription_delete(self):
+    def push_subscription_delete(self) -> None:
         """Remove the push subscription of the current access token. Returns None."""
         self.__api_request("DELETE", "/api/v1/push/subscription")
 
     # -----------------------------------------------------------------------------------------
     # Keys and decryption (local)
 
-    def push_subscription_generate_keys(self):
+    def push_subscription_generate_keys(self) -> Tuple[WebpushCryptoParamsPubkey, WebpushCryptoParamsPrivkey]:
         """A fresh P-256 key pair and auth secret for a push subscription.
 
         Returns ``(private, public)``: ``private`` = ``{'privkey': int, 'auth': 16 bytes}`` (keep
@@ -368,7 +387,8 @@ class Mastodon(Internals):
         return private, public
 
     @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH_NOTIF)
-    def push_subscription_decrypt_push(self, data, decrypt_params, encryption_header, crypto_key_header):
+    def push_subscription_decrypt_push(self, data: bytes, decrypt_params: WebpushCryptoParamsPrivkey,
+                                       encryption_header: str, crypto_key_header: str) -> PushNotification:
         """Decrypt a received push (the request body ``data``) with the private dict of
         :meth:`push_subscription_generate_keys` and return the PushNotification it carries
         (``notification_id``, ``notification_type``, ``title``, ``body``, ...).

@@ -1,5 +1,10 @@
 """Relationships seen from the logged-in user: mutes, blocks, domain blocks, follow requests."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, IdType, Optional, PaginatableList, Relationship, Union,
+)
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_ACCOUNT, _DICT_VERSION_RELATIONSHIP, api_version
@@ -7,19 +12,22 @@ from .versions import _DICT_VERSION_ACCOUNT, _DICT_VERSION_RELATIONSHIP, api_ver
 
 class Mastodon(Internals):
     @api_version("1.1.0", "2.6.0", _DICT_VERSION_ACCOUNT)
-    def mutes(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def mutes(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+              since_id: Optional[IdType] = None, limit: Optional[int] = None) -> PaginatableList[Account]:
         """Accounts the logged-in user has muted (paginated list of Account)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/mutes", params)
 
     @api_version("1.0.0", "2.6.0", _DICT_VERSION_ACCOUNT)
-    def blocks(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def blocks(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+               since_id: Optional[IdType] = None, limit: Optional[int] = None) -> PaginatableList[Account]:
         """Accounts the logged-in user has blocked (paginated list of Account)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/blocks", params)
 
     @api_version("1.4.0", "2.6.0", "1.4.0")
-    def domain_blocks(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def domain_blocks(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                      since_id: Optional[IdType] = None, limit: Optional[int] = None) -> PaginatableList[str]:
         """Domains the logged-in user has blocked (paginated list of str).
 
         Pages are keyed by ids that only appear in the Link header; use :meth:`fetch_next`.
@@ -28,7 +36,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/domain_blocks", params)
 
     @api_version("1.4.0", "1.4.0", "1.4.0")
-    def domain_block(self, domain=None):
+    def domain_block(self, domain: str = None) -> None:
         """Hide everything from ``domain`` (e.g. ``'example.com'``) from the logged-in user.
 
         A missing domain raises MastodonIllegalArgumentError before anything is sent.
@@ -37,7 +45,7 @@ class Mastodon(Internals):
         self.__api_request("POST", "/api/v1/domain_blocks", params)
 
     @api_version("1.4.0", "1.4.0", "1.4.0")
-    def domain_unblock(self, domain=None):
+    def domain_unblock(self, domain: str = None) -> None:
         """Undo a domain block.
 
         A missing domain raises MastodonIllegalArgumentError before anything is sent.
@@ -46,19 +54,21 @@ class Mastodon(Internals):
         self.__api_request("DELETE", "/api/v1/domain_blocks", params)
 
     @api_version("1.0.0", "2.6.0", _DICT_VERSION_ACCOUNT)
-    def follow_requests(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def follow_requests(self, max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
+                        since_id: Optional[IdType] = None, limit: Optional[int] = None
+                        ) -> PaginatableList[Account]:
         """Accounts asking to follow the logged-in user (paginated list of Account)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/follow_requests", params)
 
     @api_version("1.0.0", "3.0.0", _DICT_VERSION_RELATIONSHIP)
-    def follow_request_authorize(self, id):
+    def follow_request_authorize(self, id: Union[Account, IdType]) -> Relationship:
         """Accept a follow request from an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/follow_requests/{id}/authorize")
 
     @api_version("1.0.0", "3.0.0", _DICT_VERSION_RELATIONSHIP)
-    def follow_request_reject(self, id):
+    def follow_request_reject(self, id: Union[Account, IdType]) -> Relationship:
         """Reject a follow request from an account; returns the new Relationship."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/follow_requests/{id}/reject")

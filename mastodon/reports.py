@@ -1,5 +1,10 @@
 """Reporting accounts and statuses to the server's moderators."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, IdType, List, NonPaginatableList, Optional, Report, Rule, Status, Union,
+)
 from .errors import MastodonIllegalArgumentError, MastodonVersionError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_REPORT, api_version
@@ -9,7 +14,7 @@ _REPORT_CATEGORIES = ("spam", "violation", "legal", "other")
 
 class Mastodon(Internals):
     @api_version("1.1.0", "1.1.0", _DICT_VERSION_REPORT)
-    def reports(self):
+    def reports(self) -> NonPaginatableList[Report]:
         """The reports the logged-in user filed (list of Report).
 
         The endpoint was removed in Mastodon 2.5.0; on such servers (by the cached version)
@@ -20,8 +25,10 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/reports")
 
     @api_version("1.1.0", "3.5.0", _DICT_VERSION_REPORT)
-    def report(self, account_id, status_ids=None, comment=None, forward=False, category=None, rule_ids=None,
-               forward_to_domains=None):
+    def report(self, account_id: Union[Account, IdType], status_ids: Optional[Union[Status, IdType]] = None,
+               comment: Optional[str] = None, forward: bool = False, category: Optional[str] = None,
+               rule_ids: Optional[List[Union[Rule, IdType]]] = None,
+               forward_to_domains: Optional[List[str]] = None) -> Report:
         """Report an account (and optionally some of its statuses) to the moderators; returns the Report.
 
         ``forward`` also sends the report to the account's server (or only to the domains in

@@ -1,5 +1,10 @@
 """Search for accounts, statuses and hashtags."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, IdType, Optional, Search, SearchV2, Union,
+)
 from .errors import MastodonVersionError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_SEARCHRESULT, api_version
@@ -14,8 +19,10 @@ class Mastodon(Internals):
                     "Advanced search parameters (account_id, offset, min_id, max_id) require Mastodon 2.8.0+")
 
     @api_version("1.1.0", "2.8.0", _DICT_VERSION_SEARCHRESULT)
-    def search(self, q, resolve=True, result_type=None, account_id=None, offset=None, min_id=None,
-               max_id=None, exclude_unreviewed=True, limit=None):
+    def search(self, q: str, resolve: bool = True, result_type: Optional[str] = None,
+               account_id: Optional[Union[Account, IdType]] = None, offset: Optional[int] = None,
+               min_id: Optional[IdType] = None, max_id: Optional[IdType] = None,
+               exclude_unreviewed: bool = True, limit: Optional[int] = None) -> Union[Search, SearchV2]:
         """Search accounts, statuses and hashtags (Search / SearchV2 dict with ``accounts``,
         ``statuses`` and ``hashtags``).
 
@@ -31,14 +38,16 @@ class Mastodon(Internals):
         return self.search_v1(q, resolve=resolve)
 
     @api_version("1.1.0", "2.1.0", "2.1.0")
-    def search_v1(self, q, resolve=False):
+    def search_v1(self, q: str, resolve: bool = False) -> Search:
         """Search with the v1 endpoint (removed in Mastodon 3.0) (Search, hashtags as strings)."""
         params = self.__generate_params(dict(q=q, resolve=resolve or None))
         return self.__api_request("GET", "/api/v1/search", params)
 
     @api_version("2.4.1", "2.8.0", _DICT_VERSION_SEARCHRESULT)
-    def search_v2(self, q, resolve=True, result_type=None, account_id=None, offset=None, min_id=None,
-                  max_id=None, exclude_unreviewed=True, limit=None):
+    def search_v2(self, q, resolve: bool = True, result_type: Optional[str] = None,
+                  account_id: Optional[Union[Account, IdType]] = None, offset: Optional[int] = None,
+                  min_id: Optional[IdType] = None, max_id: Optional[IdType] = None,
+                  exclude_unreviewed: bool = True, limit: Optional[int] = None) -> SearchV2:
         """Search with the v2 endpoint (SearchV2: ``accounts``, ``statuses``, ``hashtags``).
 
         ``resolve`` looks remote accounts and statuses up by URL / webfinger; ``result_type`` is

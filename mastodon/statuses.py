@@ -1,8 +1,15 @@
 """Statuses: reading, posting, replying, editing and deleting them, the interactions on them
 (reblog, favourite, mute, pin, bookmark, quotes), translations and scheduled statuses."""
 
+from __future__ import annotations
+
 import time
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    Account, Any, Context, DateTime, Dict, IdType, List, MediaAttachment, NonPaginatableList,
+    Optional, PaginatableList, PathOrFile, Poll, PreviewCard, ScheduledStatus, Status, StatusEdit,
+    StatusSource, Translation, Tuple, Union,
+)
 from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
 from .internals import Mastodon as Internals, format_focus
 from .versions import (
@@ -37,19 +44,19 @@ class Mastodon(Internals):
     # Reading
 
     @api_version("1.0.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status(self, id):
+    def status(self, id: Union[Status, IdType]) -> Status:
         """Fetch one status by id. Returns a Status; raises MastodonNotFoundError if it is not visible."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}")
 
     @api_version("4.3.0", "4.3.0")
-    def statuses(self, ids):
+    def statuses(self, ids: List[Union[Status, IdType]]) -> List[Status]:
         """Fetch several statuses at once (``id[]``). Returns a list of Status; unknown ids are left out."""
         ids = self.__unpack_id(ids, dateconv=True, listify=True)
         return self.__api_request("GET", "/api/v1/statuses", {"id[]": ids})
 
     @api_version("1.0.0", "3.0.0", _DICT_VERSION_CARD)
-    def status_card(self, id):
+    def status_card(self, id: Union[Status, IdType]) -> PreviewCard:
         """The preview card of a status (PreviewCard), or None when it has none.
 
         On servers from 3.0.0 on the card is read from the status itself.
@@ -60,43 +67,45 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/statuses/{id}/card")
 
     @api_version("1.0.0", "1.0.0", _DICT_VERSION_CONTEXT)
-    def status_context(self, id):
+    def status_context(self, id: Union[Status, IdType]) -> Context:
         """The ancestors and descendants of a status (Context with ``ancestors`` and ``descendants``)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}/context")
 
     @api_version("1.0.0", "2.1.0", _DICT_VERSION_ACCOUNT)
-    def status_reblogged_by(self, id):
+    def status_reblogged_by(self, id: Union[Status, IdType]) -> NonPaginatableList[Account]:
         """The accounts that reblogged a status (list of Account)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}/reblogged_by")
 
     @api_version("1.0.0", "2.1.0", _DICT_VERSION_ACCOUNT)
-    def status_favourited_by(self, id):
+    def status_favourited_by(self, id: Union[Status, IdType]) -> NonPaginatableList[Account]:
         """The accounts that favourited a status (list of Account)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}/favourited_by")
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS_EDIT)
-    def status_history(self, id):
+    def status_history(self, id: Union[StatusEdit, IdType]) -> NonPaginatableList[StatusEdit]:
         """Every revision of a status, oldest first (list of StatusEdit)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}/history")
 
-    def status_source(self, id):
+    def status_source(self, id: Union[Status, IdType]) -> StatusSource:
         """The plain source of one of your statuses, for editing (StatusSource: id, text, spoiler_text)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}/source")
 
     @api_version("4.5.0", "4.5.0")
-    def status_quotes(self, id, max_id=None, since_id=None, limit=None):
+    def status_quotes(self, id: Union[Status, IdType], max_id: Optional[Union[Status, IdType]] = None,
+                      since_id: Optional[Union[Status, IdType]] = None, limit: Optional[int] = None
+                      ) -> PaginatableList[Status]:
         """The statuses quoting one of your statuses (paginated list of Status)."""
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(max_id=max_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", f"/api/v1/statuses/{id}/quotes", params)
 
     @api_version("4.0.0", "4.0.0", "4.0.0")
-    def status_translate(self, id, lang=None):
+    def status_translate(self, id: Union[Status, IdType], lang: Optional[str] = None) -> Translation:
         """Translate a status into ``lang`` (default: your interface language). Returns a Translation."""
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(lang=lang))
@@ -178,10 +187,15 @@ class Mastodon(Internals):
                 attempt += 1
 
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
-    def status_post(self, status, in_reply_to_id=None, media_ids=None, sensitive=False, visibility=None,
-                    spoiler_text=None, language=None, idempotency_key=None, content_type=None, scheduled_at=None,
-                    poll=None, quote_id=None, strict_content_type=False, quoted_status_id=None,
-                    quote_approval_policy=None):
+    def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
+                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
+                    language: Optional[str] = None, idempotency_key: Optional[str] = None,
+                    content_type: Optional[str] = None, scheduled_at: Optional[DateTime] = None,
+                    poll: Optional[Union[Poll, IdType]] = None,
+                    quote_id: Optional[Union[Status, IdType]] = None, strict_content_type: bool = False,
+                    quoted_status_id: Optional[Union[Status, IdType]] = None,
+                    quote_approval_policy: Optional[str] = None) -> Union[Status, ScheduledStatus]:
         """Post a status. Returns the new Status, or a ScheduledStatus when ``scheduled_at`` is given.
 
         ``visibility`` is one of ``public``, ``unlisted``, ``private``, ``direct``; ``media_ids`` are
@@ -202,15 +216,21 @@ class Mastodon(Internals):
             quote_approval_policy=quote_approval_policy)
 
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
-    def toot(self, status):
+    def toot(self, status: str) -> Status:
         """Post a public status with just this text. Returns the Status."""
         return self.status_post(status)
 
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
-    def status_reply(self, to_status, status, in_reply_to_id=None, media_ids=None, sensitive=False,
-                     visibility=None, spoiler_text=None, language=None, idempotency_key=None, content_type=None,
-                     scheduled_at=None, poll=None, untag=False, quote_id=None, strict_content_type=False,
-                     quoted_status_id=None, quote_approval_policy=None):
+    def status_reply(self, to_status: Union[Status, IdType], status: str, in_reply_to_id=None,
+                     media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None,
+                     sensitive: bool = False, visibility: Optional[str] = None,
+                     spoiler_text: Optional[str] = None, language: Optional[str] = None,
+                     idempotency_key: Optional[str] = None, content_type: Optional[str] = None,
+                     scheduled_at: Optional[DateTime] = None, poll: Optional[Union[Poll, IdType]] = None,
+                     untag: bool = False, quote_id: Optional[Union[Status, IdType]] = None,
+                     strict_content_type: bool = False,
+                     quoted_status_id: Optional[Union[Status, IdType]] = None,
+                     quote_approval_policy: Optional[str] = None) -> Status:
         """Reply to ``to_status`` (a Status), mentioning its author and, unless ``untag``, everyone it
         mentions except you. Visibility and content warning are taken from the status when not given.
         ``in_reply_to_id`` is ignored (the reply always goes to ``to_status``).
@@ -247,8 +267,12 @@ class Mastodon(Internals):
             quote_approval_policy=quote_approval_policy)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
-    def status_update(self, id, status=None, spoiler_text=None, sensitive=None, media_ids=None, poll=None,
-                      media_attributes=None, quote_approval_policy=None):
+    def status_update(self, id: Union[Status, IdType], status: str = None, spoiler_text: Optional[str] = None,
+                      sensitive: Optional[bool] = None,
+                      media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None,
+                      poll: Optional[Union[Poll, IdType]] = None,
+                      media_attributes: Optional[List[Dict[str, Any]]] = None,
+                      quote_approval_policy: Optional[str] = None) -> Status:
         """Edit one of your statuses. Only the given fields are sent. Returns the updated Status.
 
         ``media_attributes`` is a list of dicts from :meth:`generate_media_edit_attributes`
@@ -258,8 +282,11 @@ class Mastodon(Internals):
             status, media_ids=media_ids, sensitive=sensitive, spoiler_text=spoiler_text, poll=poll, edit=id,
             quote_approval_policy=quote_approval_policy, media_attributes=media_attributes)
 
-    def generate_media_edit_attributes(self, id, description=None, focus=None, thumbnail=None,
-                                       thumb_mimetype=None):
+    def generate_media_edit_attributes(self, id: Union[MediaAttachment, IdType],
+                                       description: Optional[str] = None,
+                                       focus: Optional[Tuple[float, float]] = None,
+                                       thumbnail: Optional[PathOrFile] = None,
+                                       thumb_mimetype: Optional[str] = None) -> Dict[str, Any]:
         """A dict describing new attributes of an attached media, for
         ``status_update(media_attributes=[...])``. No request is made.
 
@@ -280,7 +307,7 @@ class Mastodon(Internals):
         return attributes
 
     @api_version("1.0.0", "1.0.0", "1.0.0")
-    def status_delete(self, id, delete_media=None):
+    def status_delete(self, id: Union[Status, IdType], delete_media: bool = None) -> Status:
         """Delete one of your statuses. Returns the deleted Status with its source text, for
         redrafting. ``delete_media=True`` also deletes its media at once (Mastodon 4.4)."""
         id = self.__unpack_id(id)
@@ -291,7 +318,7 @@ class Mastodon(Internals):
     # Interactions
 
     @api_version("1.0.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status_reblog(self, id, visibility=None):
+    def status_reblog(self, id: Union[Status, IdType], visibility: Optional[str] = None) -> Status:
         """Reblog (boost) a status, optionally with ``visibility`` ``public``, ``unlisted`` or
         ``private``. Returns the new reblog Status (the original is in its ``reblog``).
         An unknown visibility raises MastodonIllegalArgumentError (a ValueError)."""
@@ -305,59 +332,61 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/statuses/{id}/reblog", params)
 
     @api_version("1.0.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status_unreblog(self, id):
+    def status_unreblog(self, id: Union[Status, IdType]) -> Status:
         """Undo a reblog. Returns the original Status."""
         return self.__status_action(id, "unreblog")
 
     @api_version("1.0.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status_favourite(self, id):
+    def status_favourite(self, id: Union[Status, IdType]) -> Status:
         """Favourite a status. Returns the Status."""
         return self.__status_action(id, "favourite")
 
     @api_version("1.0.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status_unfavourite(self, id):
+    def status_unfavourite(self, id: Union[Status, IdType]) -> Status:
         """Remove a favourite. Returns the Status."""
         return self.__status_action(id, "unfavourite")
 
     @api_version("1.4.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status_mute(self, id):
+    def status_mute(self, id: Union[Status, IdType]) -> Status:
         """Stop notifications about the conversation of a status. Returns the Status."""
         return self.__status_action(id, "mute")
 
     @api_version("1.4.0", "2.0.0", _DICT_VERSION_STATUS)
-    def status_unmute(self, id):
+    def status_unmute(self, id: Union[Status, IdType]) -> Status:
         """Resume notifications about the conversation of a status. Returns the Status."""
         return self.__status_action(id, "unmute")
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
-    def status_pin(self, id):
+    def status_pin(self, id: Union[Status, IdType]) -> Status:
         """Pin one of your statuses to your profile. Returns the Status."""
         return self.__status_action(id, "pin")
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
-    def status_unpin(self, id):
+    def status_unpin(self, id: Union[Status, IdType]) -> Status:
         """Unpin a status from your profile. Returns the Status."""
         return self.__status_action(id, "unpin")
 
     @api_version("3.1.0", "3.1.0", _DICT_VERSION_STATUS)
-    def status_bookmark(self, id):
+    def status_bookmark(self, id: Union[Status, IdType]) -> Status:
         """Bookmark a status. Returns the Status."""
         return self.__status_action(id, "bookmark")
 
     @api_version("3.1.0", "3.1.0", _DICT_VERSION_STATUS)
-    def status_unbookmark(self, id):
+    def status_unbookmark(self, id: Union[Status, IdType]) -> Status:
         """Remove a bookmark. Returns the Status."""
         return self.__status_action(id, "unbookmark")
 
     @api_version("4.5.0", "4.5.0", "4.6.0")
-    def status_quote_revoke(self, id, quoting_status_id):
+    def status_quote_revoke(self, id: Union[Status, IdType], quoting_status_id: Union[Status, IdType]
+                            ) -> Status:
         """Revoke the quote of your status ``id`` by ``quoting_status_id``. Returns the quoting Status."""
         id = self.__unpack_id(id)
         quoting_status_id = self.__unpack_id(quoting_status_id)
         return self.__api_request("POST", f"/api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke")
 
     @api_version("4.5.0", "4.5.0", "4.6.0")
-    def status_update_quote_approval_policy(self, id, quote_approval_policy):
+    def status_update_quote_approval_policy(self, id: Union[Status, IdType], quote_approval_policy: str
+                                            ) -> Status:
         """Set who may quote one of your statuses (``public``, ``followers``, ``nobody``). Returns the Status."""
         params = self.__generate_params(dict(quote_approval_policy=quote_approval_policy))
         id = self.__unpack_id(id)
@@ -371,19 +400,22 @@ class Mastodon(Internals):
     # Scheduled statuses
 
     @api_version("2.7.0", "2.7.0", _DICT_VERSION_SCHEDULED_STATUS)
-    def scheduled_statuses(self, max_id=None, min_id=None, since_id=None, limit=None):
+    def scheduled_statuses(self, max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                           min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                           since_id: Optional[Union[Status, IdType, DateTime]] = None,
+                           limit: Optional[int] = None) -> PaginatableList[ScheduledStatus]:
         """Your statuses scheduled for later (paginated list of ScheduledStatus)."""
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/scheduled_statuses", params)
 
     @api_version("2.7.0", "2.7.0", _DICT_VERSION_SCHEDULED_STATUS)
-    def scheduled_status(self, id):
+    def scheduled_status(self, id: Union[ScheduledStatus, IdType]) -> ScheduledStatus:
         """One scheduled status (ScheduledStatus)."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/scheduled_statuses/{id}")
 
     @api_version("2.7.0", "2.7.0", _DICT_VERSION_SCHEDULED_STATUS)
-    def scheduled_status_update(self, id, scheduled_at):
+    def scheduled_status_update(self, id: Union[Status, IdType], scheduled_at: DateTime) -> ScheduledStatus:
         """Move a scheduled status to ``scheduled_at`` (a datetime). Returns the ScheduledStatus.
         A non-datetime raises MastodonIllegalArgumentError before sending."""
         scheduled_at = self.__consistent_isoformat_utc(scheduled_at)
@@ -392,7 +424,7 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/scheduled_statuses/{id}", params)
 
     @api_version("2.7.0", "2.7.0", "2.7.0")
-    def scheduled_status_delete(self, id):
+    def scheduled_status_delete(self, id: Union[Status, IdType]) -> None:
         """Cancel a scheduled status. Returns None."""
         id = self.__unpack_id(id)
         self.__api_request("DELETE", f"/api/v1/scheduled_statuses/{id}")

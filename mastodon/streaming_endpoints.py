@@ -8,6 +8,8 @@ Options beyond Mastodon.py's come last: ``backfill`` (fetch what was missed whil
 the check off) and ``reconnect_max_wait_sec`` (cap of the reconnect backoff).
 """
 
+from __future__ import annotations
+
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
@@ -90,9 +92,9 @@ class Mastodon(Internals):
                              reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
-    def stream_list(self, id, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
-                    reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
-                    liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_list(self, id, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
+                    reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                    backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
         """Stream the timeline of list ``id`` to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``).
@@ -118,7 +120,7 @@ class Mastodon(Internals):
                              reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("2.5.0", "2.5.0", "2.5.0")
-    def stream_healthy(self):
+    def stream_healthy(self) -> bool:
         """True when the streaming server reports itself healthy (bool)."""
         base = self.__get_streaming_base()
         status = self.__api_request("GET", "/api/v1/streaming/health", base_url_override=base, parse=False)

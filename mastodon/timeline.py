@@ -1,7 +1,12 @@
 """Timelines: home, local, public (federated), hashtag, list and link feeds."""
 
+from __future__ import annotations
+
 from urllib.parse import quote
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    DateTime, IdType, Optional, PaginatableList, Status, Union, UserList,
+)
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_STATUS, api_version
@@ -9,8 +14,11 @@ from .versions import _DICT_VERSION_STATUS, api_version
 
 class Mastodon(Internals):
     @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
-    def timeline(self, timeline="home", max_id=None, min_id=None, since_id=None, limit=None, only_media=False,
-                 local=False, remote=False):
+    def timeline(self, timeline: str = "home", max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                 min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                 since_id: Optional[Union[Status, IdType, DateTime]] = None, limit: Optional[int] = None,
+                 only_media: bool = False, local: bool = False, remote: bool = False
+                 ) -> PaginatableList[Status]:
         """A page of statuses from a timeline (paginated list of Status), newest first.
 
         ``timeline`` is ``home``, ``local``, ``public``, ``tag/<hashtag>``, ``list/<id>`` or
@@ -26,28 +34,41 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/timelines/{timeline}", params)
 
     @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
-    def timeline_home(self, max_id=None, min_id=None, since_id=None, limit=None, only_media=False, local=False,
-                      remote=False):
+    def timeline_home(self, max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                      min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                      since_id: Optional[Union[Status, IdType, DateTime]] = None, limit: Optional[int] = None,
+                      only_media: bool = False, local: bool = False, remote: bool = False
+                      ) -> PaginatableList[Status]:
         """A page of your home timeline (paginated list of Status)."""
         return self.timeline("home", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media, local=local, remote=remote)
 
     @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
-    def timeline_local(self, max_id=None, min_id=None, since_id=None, limit=None, only_media=False):
+    def timeline_local(self, max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                       min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                       since_id: Optional[Union[Status, IdType, DateTime]] = None,
+                       limit: Optional[int] = None, only_media: bool = False) -> PaginatableList[Status]:
         """A page of the local timeline: public statuses of this server (paginated list of Status)."""
         return self.timeline("local", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media)
 
     @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
-    def timeline_public(self, max_id=None, min_id=None, since_id=None, limit=None, only_media=False, local=False,
-                        remote=False):
+    def timeline_public(self, max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                        min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                        since_id: Optional[Union[Status, IdType, DateTime]] = None,
+                        limit: Optional[int] = None, only_media: bool = False, local: bool = False,
+                        remote: bool = False) -> PaginatableList[Status]:
         """A page of the federated timeline (paginated list of Status); ``local`` / ``remote`` narrow it."""
         return self.timeline("public", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media, local=local, remote=remote)
 
     @api_version("1.0.0", "3.1.4", _DICT_VERSION_STATUS)
-    def timeline_hashtag(self, hashtag, local=False, max_id=None, min_id=None, since_id=None, limit=None,
-                         only_media=False, remote=False):
+    def timeline_hashtag(self, hashtag: str, local: bool = False,
+                         max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                         min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                         since_id: Optional[Union[Status, IdType, DateTime]] = None,
+                         limit: Optional[int] = None, only_media: bool = False, remote: bool = False
+                         ) -> PaginatableList[Status]:
         """A page of public statuses with a hashtag, given without the ``#`` (paginated list of Status).
 
         A leading ``#`` raises MastodonIllegalArgumentError before anything is sent.
@@ -60,15 +81,22 @@ class Mastodon(Internals):
                              only_media=only_media, local=local, remote=remote)
 
     @api_version("2.1.0", "3.1.4", _DICT_VERSION_STATUS)
-    def timeline_list(self, id, max_id=None, min_id=None, since_id=None, limit=None, only_media=False,
-                      local=False, remote=False):
+    def timeline_list(self, id: Union[UserList, IdType],
+                      max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                      min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                      since_id: Optional[Union[Status, IdType, DateTime]] = None, limit: Optional[int] = None,
+                      only_media: bool = False, local: bool = False, remote: bool = False
+                      ) -> PaginatableList[Status]:
         """A page of the timeline of one of your lists (paginated list of Status)."""
         id = self.__unpack_id(id)
         return self.timeline(f"list/{id}", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media, local=local, remote=remote)
 
-    def timeline_link(self, url, local=False, max_id=None, min_id=None, since_id=None, limit=None,
-                      only_media=False, remote=False):
+    def timeline_link(self, url: str, local: bool = False,
+                      max_id: Optional[Union[Status, IdType, DateTime]] = None,
+                      min_id: Optional[Union[Status, IdType, DateTime]] = None,
+                      since_id: Optional[Union[Status, IdType, DateTime]] = None, limit: Optional[int] = None,
+                      only_media: bool = False, remote: bool = False) -> PaginatableList[Status]:
         """A page of public statuses sharing a trending link (paginated list of Status; Mastodon 4.3).
 
         The URL is percent-encoded into the query, so ``&``, ``#`` and ``?`` in it survive.

@@ -1,12 +1,18 @@
 """Trends: hashtags, statuses and links that are popular on the server right now."""
 
+from __future__ import annotations
+
+from .return_types import (  # noqa: F401 (used in annotations)
+    NonPaginatableList, Optional, PreviewCard, Status, Tag,
+)
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_CARD, _DICT_VERSION_HASHTAG, _DICT_VERSION_STATUS, api_version
 
 
 class Mastodon(Internals):
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_HASHTAG)
-    def trending_tags(self, limit=None, lang=None, offset=None):
+    def trending_tags(self, limit: Optional[int] = None, lang: Optional[str] = None,
+                      offset: Optional[int] = None) -> NonPaginatableList[Tag]:
         """Hashtags trending on the server, most popular first (list of Tag).
 
         ``lang`` asks for the trends of that language instead of the client's language.
@@ -17,7 +23,8 @@ class Mastodon(Internals):
         return self.__api_request("GET", endpoint, params, lang_override=lang)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
-    def trending_statuses(self, limit=None, lang=None, offset=None):
+    def trending_statuses(self, limit: Optional[int] = None, lang: Optional[str] = None,
+                          offset: Optional[int] = None) -> NonPaginatableList[Status]:
         """Statuses trending on the server, most popular first (list of Status).
 
         ``lang`` asks for the trends of that language instead of the client's language.
@@ -26,7 +33,8 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/trends/statuses", params, lang_override=lang)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_CARD)
-    def trending_links(self, limit=None, lang=None, offset=None):
+    def trending_links(self, limit: Optional[int] = None, lang: Optional[str] = None,
+                       offset: Optional[int] = None) -> NonPaginatableList[PreviewCard]:
         """Links trending on the server, most shared first (list of PreviewCard with history).
 
         ``lang`` asks for the trends of that language instead of the client's language.
@@ -35,6 +43,6 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/trends/links", params, lang_override=lang)
 
     @api_version("2.4.3", "3.5.0", _DICT_VERSION_HASHTAG)
-    def trends(self, limit=None):
+    def trends(self, limit: Optional[int] = None) -> NonPaginatableList[Tag]:
         """Trending hashtags (deprecated alias of :meth:`trending_tags`) (list of Tag)."""
         return self.trending_tags(limit=limit)

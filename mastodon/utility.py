@@ -1,10 +1,15 @@
 """Utility methods (versions, pagination, blurhash, server time) and the shared helpers of the package."""
 
+from __future__ import annotations
+
 import datetime
 import email.utils
 import unicodedata
 import re
 
+from .return_types import (  # noqa: F401 (used in annotations)
+    DateTime, Entity, Iterator, List, MediaAttachment, Optional, PaginatableList, Tuple, Union, _T,
+)
 from .compat import IMPL_HAS_BLURHASH, IMPL_HAS_GRAPHEME
 from .errors import (
     MastodonAPIError, MastodonError, MastodonIllegalArgumentError, MastodonVersionError,
@@ -26,11 +31,11 @@ _MENTION_RE = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
 
 
 class Mastodon(Internals):
-    def set_language(self, lang):
+    def set_language(self, lang: str):
         """Send ``lang`` (an ISO 639 code) with every request from now on, or stop when None."""
         self.lang = lang
 
-    def retrieve_mastodon_version(self, fail_hard=False):
+    def retrieve_mastodon_version(self, fail_hard=False) -> str:
         """Fetch the server version from the instance information and remember it.
 
         Returns the normalised version string. When the server is unreachable or its version
@@ -50,13 +55,13 @@ class Mastodon(Internals):
         self.version_check_worked = worked
         return version_str
 
-    def verify_minimum_version(self, version_str, cached=False):
+    def verify_minimum_version(self, version_str: str, cached: bool = False) -> bool:
         """Whether the server is at least ``version_str``. Re-reads the version unless ``cached``."""
         if not cached:
             self.retrieve_mastodon_version()
         return (self.mastodon_major, self.mastodon_minor, self.mastodon_patch) >= parse_version_string(version_str)
 
-    def get_approx_server_time(self):
+    def get_approx_server_time(self) -> DateTime:
         """The server's clock, from the ``Date`` header of ``HEAD /``, as a naive local datetime."""
         response = self.__api_request("HEAD", "/", return_response_object=True)
         date = response.headers.get("Date")
@@ -70,7 +75,9 @@ class Mastodon(Internals):
             when = when.replace(tzinfo=datetime.timezone.utc)
         return when.astimezone().replace(tzinfo=None)
 
-    def decode_blurhash(self, media_dict, out_size=(16, 16), size_per_component=True, return_linear=True):
+    def decode_blurhash(self, media_dict: MediaAttachment, out_size: Tuple[int, int] = (16, 16),
+                        size_per_component: bool = True, return_linear: bool = True
+                        ) -> List[List[List[float]]]:
         """Decode the ``blurhash`` of a media attachment into a ``[height][width][3]`` list of floats.
 
         With ``size_per_component`` the output has ``out_size`` pixels per blurhash component;
@@ -118,15 +125,17 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("Not a pagination dict: no method or endpoint") from None
         return self.__api_request(method, endpoint, params)
 
-    def fetch_next(self, previous_page):
+    def fetch_next(self, previous_page: Union[PaginatableList[_T], _T, PaginationInfo]
+                   ) -> Optional[Union[PaginatableList[_T], _T]]:
         """The page after ``previous_page`` (a page or its ``_pagination_next`` dict), or None at the end."""
         return self.__pagination_request(previous_page, "_pagination_next")
 
-    def fetch_previous(self, next_page):
+    def fetch_previous(self, next_page: Union[PaginatableList[_T], _T, PaginationInfo]
+                       ) -> Optional[Union[PaginatableList[_T], _T]]:
         """The page before ``next_page`` (a page or its ``_pagination_prev`` dict), or None at the start."""
         return self.__pagination_request(next_page, "_pagination_prev")
 
-    def fetch_remaining(self, first_page):
+    def fetch_remaining(self, first_page: PaginatableList[_T]) -> PaginatableList[_T]:
         """Every item from ``first_page`` to the last page, as one list.
 
         The first page is not copied item by item; only the items themselves are kept.
@@ -140,7 +149,8 @@ class Mastodon(Internals):
             items.extend(page)
         return items
 
-    def get_pagination_info(self, page, pagination_direction):
+    def get_pagination_info(self, page: PaginatableList[Entity], pagination_direction: str
+                            ) -> Optional[PaginationInfo]:
         """The stored pagination info of ``page`` in ``pagination_direction`` (``'next'`` or
         ``'previous'``), or None."""
         if pagination_direction not in ("next", "previous"):
@@ -149,7 +159,8 @@ class Mastodon(Internals):
         info = getattr(page, attribute, None)
         return PaginationInfo(info) if info is not None else None
 
-    def pagination_iterator(self, start_page, direction="next", return_pagination_info=False):
+    def pagination_iterator(self, start_page: Union[PaginatableList[_T], PaginationInfo],
+                            direction: str = "next", return_pagination_info: bool = False) -> Iterator[_T]:
         """Iterate over items page by page, fetching lazily; only one page is held at a time.
 
         ``start_page`` is a page or a pagination info dict. With ``return_pagination_info`` each
@@ -168,7 +179,7 @@ class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
 
     @staticmethod
-    def get_status_length(text, spoiler_text=""):
+    def get_status_length(text: str, spoiler_text: str = "") -> int:
         """The length Mastodon counts for a status: links count 23 characters, remote mentions
         only their local part, and characters are user-perceived characters (graphemes)."""
         text = _URL_RE.sub("x" * 23, text)

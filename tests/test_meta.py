@@ -79,3 +79,13 @@ def test_signatures_have_no_mutable_default_surprises():
             if isinstance(parameter.default, (list, dict)):
                 before = repr(parameter.default)
                 assert repr(parameter.default) == before
+
+
+def test_public_signatures_carry_resolvable_type_hints():
+    import typing
+    for name in SPEC["methods"]:
+        function = inspect.unwrap(getattr(Mastodon, name))
+        hints = typing.get_type_hints(function)  # every annotation names something real
+        parameters = [p for p in inspect.signature(function).parameters if p != "self"]
+        if parameters:
+            assert set(hints) - {"return"}, f"{name} has no parameter annotations"
