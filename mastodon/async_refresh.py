@@ -21,7 +21,7 @@ _MAX_RETRY_SLEEP = 300
 
 
 class Mastodon(Internals):
-    def get_async_refresh_info(self, result) -> Optional[Tuple[AsyncRefresh, int]]:
+    def get_async_refresh_info(self, result: AttribAccessDict) -> Optional[Tuple[AsyncRefresh, int]]:
         """``(AsyncRefresh, retry_seconds)`` for a result that is still being refreshed, else None."""
         info = getattr(result, "_async_refresh", None)
         if info is None:

@@ -11,7 +11,9 @@ from typing import IO, Any, Dict, Iterator, List, Optional, Tuple, TypeVar, Unio
 
 from requests import Session
 
-from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList, NonPaginatableList, PaginatableList, PaginationInfo
+from .types_base import (
+    AsyncRefresh, AttribAccessDict, AttribAccessList, NonPaginatableList, PaginatableList, PaginationInfo,
+)
 
 _T = TypeVar("_T")
 

@@ -17,8 +17,9 @@ import requests
 from .defaults import _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT
 from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonReadTimeout
 from .internals import Mastodon as Internals
+from .return_types import IdType, Optional
 from .streaming import (
-    _BACKFILL_PAGE, _DEFAULT_LIVENESS_SEC, _DEFAULT_RECONNECT_MAX_WAIT_SEC, StreamHandle,
+    _BACKFILL_PAGE, _DEFAULT_LIVENESS_SEC, _DEFAULT_RECONNECT_MAX_WAIT_SEC, StreamHandle, StreamListener,
 )
 from .versions import _DICT_VERSION_STATUS, api_version
 
@@ -28,9 +29,11 @@ _MAX_WAIT = _DEFAULT_RECONNECT_MAX_WAIT_SEC
 
 class Mastodon(Internals):
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
-    def stream_user(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
-                    reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
-                    liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_user(self, listener: StreamListener, run_async: bool = False,
+                    timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
+                    reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                    backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
+                    reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
         """Stream the logged-in user's home timeline and notifications to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``). With ``backfill``, statuses and
@@ -43,9 +46,12 @@ class Mastodon(Internals):
                              reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
-    def stream_public(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
-                      reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, local=False, remote=False,
-                      backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_public(self, listener: StreamListener, run_async: bool = False,
+                      timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
+                      reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                      local: bool = False, remote: bool = False, backfill: bool = False,
+                      liveness_timeout: Optional[float] = _LIVENESS, reconnect_max_wait_sec: float = _MAX_WAIT
+                      ) -> Optional[StreamHandle]:
         """Stream the federated timeline (only local statuses with ``local``, only remote ones
         with ``remote``) to ``listener``.
 
@@ -61,9 +67,11 @@ class Mastodon(Internals):
                              reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
-    def stream_local(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
-                     reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
-                     liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_local(self, listener: StreamListener, run_async: bool = False,
+                     timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
+                     reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                     backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
+                     reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
         """Stream the local timeline to ``listener``. Deprecated: same as
         ``stream_public(listener, local=True)``."""
         return self.stream_public(listener, run_async=run_async, timeout=timeout, reconnect_async=reconnect_async,
@@ -72,9 +80,11 @@ class Mastodon(Internals):
                                   reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
-    def stream_hashtag(self, tag, listener, local=False, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
-                       reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
-                       backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_hashtag(self, tag: str, listener: StreamListener, local: bool = False, run_async: bool = False,
+                       timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
+                       reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                       backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
+                       reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
         """Stream the statuses with hashtag ``tag`` (given without ``#``; only local ones with
         ``local``) to ``listener``.
 
@@ -92,9 +102,11 @@ class Mastodon(Internals):
                              reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
-    def stream_list(self, id, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
-                    reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
-                    backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_list(self, id: IdType, listener: StreamListener, run_async: bool = False,
+                    timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
+                    reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                    backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
+                    reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
         """Stream the timeline of list ``id`` to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``).
@@ -106,9 +118,11 @@ class Mastodon(Internals):
                              reconnect_max_wait_sec=reconnect_max_wait_sec)
 
     @api_version("2.6.0", "2.6.0", _DICT_VERSION_STATUS)
-    def stream_direct(self, listener, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT, reconnect_async=False,
-                      reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC, backfill=False,
-                      liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+    def stream_direct(self, listener: StreamListener, run_async: bool = False,
+                      timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
+                      reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
+                      backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
+                      reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
         """Stream the user's direct conversations (``on_conversation``) to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``). ``backfill`` has nothing to

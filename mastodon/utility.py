@@ -35,7 +35,7 @@ class Mastodon(Internals):
         """Send ``lang`` (an ISO 639 code) with every request from now on, or stop when None."""
         self.lang = lang
 
-    def retrieve_mastodon_version(self, fail_hard=False) -> str:
+    def retrieve_mastodon_version(self, fail_hard: bool = False) -> str:
         """Fetch the server version from the instance information and remember it.
 
         Returns the normalised version string. When the server is unreachable or its version
