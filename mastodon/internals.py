@@ -33,7 +33,7 @@ from .errors import (
     MastodonServerError, MastodonServiceUnavailableError, MastodonUnauthorizedError,
     MastodonVersionError,
 )
-from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList
+from .types_base import LAZY_KEYS, AsyncRefresh, AttribAccessDict, AttribAccessList
 from .versions import max_version, parse_version_string
 
 if IMPL_HAS_MAGIC:
@@ -132,6 +132,10 @@ def _convert_in_place(obj):
     return obj
 
 
+_dict_new = dict.__new__
+_dict_update = dict.update
+_object_setattr = object.__setattr__
+_lazy_keys_cover = LAZY_KEYS.issuperset
 _KIND_INT, _KIND_DATE = 1, 2
 _KEY_KIND = {key: _KIND_INT for key in _INT_KEYS - _DATE_KEYS}
 _KEY_KIND.update({key: _KIND_DATE for key in _DATE_KEYS - _INT_KEYS})
@@ -165,7 +169,13 @@ def _json_object_hook(obj):
                         pass
             _convert_in_place(obj)
             break
-    return AttribAccessDict(obj)
+    # Build the AttribAccessDict with C calls only (no __init__); see types_base for why a dict
+    # with keys outside the known field names becomes its own __dict__ right away.
+    wrapped = _dict_new(AttribAccessDict)
+    _dict_update(wrapped, obj)
+    if not _lazy_keys_cover(obj):
+        _object_setattr(wrapped, "__dict__", wrapped)
+    return wrapped
 
 
 def parse_json_bytes(data):

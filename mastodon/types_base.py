@@ -1,22 +1,33 @@
 """Result containers: dicts and lists whose entries read as attributes.
 
 Attribute reads must cost about as much as dict indexing, because bots read
-``status.account.acct`` millions of times. The first time a key of an
-:class:`AttribAccessDict` is read as an attribute, the dict becomes its own instance
-``__dict__``; from then on the interpreter finds ``d.key`` with the plain C-level attribute
-lookup. Dicts that are never read that way stay plain (no self-reference, so they are freed
-by reference counting as soon as they are dropped, with no work for the cycle collector), and
-building one is a single C-level call.
-Extra attributes that are not keys (pagination info, for instance) live in a separate slot so
-that they never leak into the dict's items or its JSON.
+``status.account.acct`` millions of times, and they must never go through a raised-and-caught
+exception. Two mechanisms give that:
+
+* For every field name of the Mastodon entities the class carries a *non-data* descriptor.
+  The first attribute read of such a key on a dict goes through it: it makes the dict its own
+  instance ``__dict__`` and returns the value. From then on the interpreter finds ``d.key`` in
+  that ``__dict__`` with its plain C-level lookup, before even looking at the descriptor.
+* A dict with a key that has no descriptor (a field of a newer server, a fork's extension)
+  becomes its own ``__dict__`` when it is built.
+
+Dicts that are never read by attribute hold no reference to themselves, so dropped results are
+freed at once by reference counting, with no work for the cycle collector. Extra attributes that
+are not keys (pagination info, for instance) live in a separate slot so that they never leak
+into the dict's items or its JSON.
 """
 
+from ._field_names import ENTITY_FIELD_NAMES
+
 _object_setattr = object.__setattr__
+_dict_new = dict.__new__
+_dict_update = dict.update
+_dict_getitem = dict.__getitem__
 
 
 class _DictMethod:
     """Makes a dict method win over a key of the same name (``alerts.update`` stays the method),
-    as it does on a plain ``dict`` subclass with ``__getattr__``."""
+    as it does on a plain ``dict`` subclass."""
 
     __slots__ = ("name", "method")
 
@@ -33,6 +44,60 @@ class _DictMethod:
         raise AttributeError(f"Attribute-style access is read-only: {self.name}")
 
 
+def _extra(instance, name):
+    try:
+        return instance._attrs[name]
+    except (AttributeError, KeyError):
+        raise AttributeError(f"Attribute not found: {name}") from None
+
+
+class _Key:
+    """Non-data descriptor for one field name: only consulted while the dict is not yet its own
+    ``__dict__`` (first read), or when the key is missing."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        try:
+            value = _dict_getitem(instance, self.name)
+        except KeyError:
+            return _extra(instance, self.name)
+        _object_setattr(instance, "__dict__", instance)
+        return value
+
+
+class _ExtraAttribute:
+    """An attribute set on an :class:`AttribAccessDict` that is not one of its keys."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        try:
+            return instance._attrs[self.name]
+        except (AttributeError, KeyError):
+            pass
+        try:
+            return _dict_getitem(instance, self.name)
+        except KeyError:
+            raise AttributeError(f"Attribute not found: {self.name}") from None
+
+    def __set__(self, instance, value):
+        AttribAccessDict.__setattr__(instance, self.name, value)
+
+    def __delete__(self, instance):
+        AttribAccessDict.__delattr__(instance, self.name)
+
+
 class AttribAccessDict(dict):
     """A ``dict`` whose keys can also be read as attributes: ``status.account.acct``.
 
@@ -44,23 +109,17 @@ class AttribAccessDict(dict):
 
     __slots__ = ("__dict__", "_attrs")
 
-    def __getattr__(self, attr):
-        # Only reached when the normal lookup failed: the first attribute read of a key, or an
-        # extra attribute, or a missing one.
-        if dict.__contains__(self, attr):
-            _object_setattr(self, "__dict__", self)
-            return dict.__getitem__(self, attr)
-        if attr != "_attrs":
-            try:
-                return self._attrs[attr]
-            except (AttributeError, KeyError):
-                pass
-        raise AttributeError(f"Attribute not found: {attr}")
+    def __init__(self, *args, **kwargs):
+        dict.__init__(self, *args, **kwargs)
+        _object_setattr(self, "__dict__", self)
 
     def __setattr__(self, attr, value):
         if attr in self:
             raise AttributeError(f"Attribute-style access is read-only: {attr}")
-        if attr == "__dict__" or hasattr(type(self), attr):
+        existing = getattr(type(self), attr, None)
+        if existing is None:
+            setattr(AttribAccessDict, attr, _ExtraAttribute(attr))
+        elif not isinstance(existing, (_Key, _ExtraAttribute)):
             raise AttributeError(f"Cannot replace the dict attribute {attr!r}")
         try:
             attrs = self._attrs
@@ -76,7 +135,7 @@ class AttribAccessDict(dict):
             raise AttributeError(f"Attribute not found: {attr}") from None
 
     def __dir__(self):
-        return sorted(set(dir(type(self))) | {k for k in self if isinstance(k, str)})
+        return sorted(set(dir(dict)) | {k for k in self if isinstance(k, str)})
 
     def __reduce__(self):
         state = getattr(self, "_attrs", None)
@@ -89,7 +148,14 @@ class AttribAccessDict(dict):
 
 for _name in ("keys", "values", "items", "get", "pop", "popitem", "update", "copy", "clear", "setdefault"):
     setattr(AttribAccessDict, _name, _DictMethod(_name))
+for _name in ENTITY_FIELD_NAMES:
+    setattr(AttribAccessDict, _name, _Key(_name))
+for _name in ("_pagination_next", "_pagination_prev", "_async_refresh"):
+    setattr(AttribAccessDict, _name, _ExtraAttribute(_name))
 del _name
+
+# Keys a freshly decoded dict may have and still be left to the lazy descriptors.
+LAZY_KEYS = frozenset(ENTITY_FIELD_NAMES)
 
 
 class AttribAccessList(list):
