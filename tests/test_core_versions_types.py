@@ -211,3 +211,21 @@ def test_get_status_length():
 def test_pagination_iterator_rejects_bad_direction(api):
     with pytest.raises(MastodonIllegalArgumentError):
         list(api.pagination_iterator([], direction="sideways"))
+
+
+def test_decoded_dicts_read_known_unknown_and_extra_attributes():
+    from mastodon.internals import parse_json_bytes
+    status = parse_json_bytes(b'{"id": "5", "account": {"acct": "a"}, "brand_new_field": 1, "zh-CN": 2}')
+    account = parse_json_bytes(b'{"acct": "b", "note": "hi"}')
+    assert account.acct == "b" and account.note == "hi"
+    assert status.brand_new_field == 1 and getattr(status, "zh-CN") == 2
+    assert status.account.acct == "a" and status.id == 5
+    with pytest.raises(AttributeError):
+        account.display_name  # a known field name that this dict lacks
+    account.display_name_cache = "x"  # an extra attribute, not a key
+    assert account.display_name_cache == "x" and "display_name_cache" not in account
+    fresh = parse_json_bytes(b'{"acct": "c"}')
+    fresh.url = "extra"  # a known field name used as an extra attribute
+    assert fresh.url == "extra" and "url" not in fresh and fresh.acct == "c"
+    user_built = AttribAccessDict(anything_at_all=3)
+    assert user_built.anything_at_all == 3
