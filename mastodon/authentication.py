@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import os
 import secrets
+import threading
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -107,6 +108,7 @@ class Mastodon(Internals):
         self._refresh_token = None
 
         self.__logged_in_id = None
+        self.__ratelimit_lock_obj = threading.RLock()
         self.ratelimit_limit = 300
         self.ratelimit_reset = time.time()
         self.ratelimit_remaining = 300

@@ -77,6 +77,7 @@ _SECRET_PARAMS = frozenset(("access_token", "client_secret", "password", "token"
 # Personal data in answers (admin account listings carry users' e-mail and IP addresses).
 _PERSONAL_JSON_RE = re.compile(r'("(?:[a-z_]*email[a-z_]*|ip|password)"\s*:\s*")((?:[^"\\]|\\.)*)(")')
 _MAX_SLEEP = 300
+_LAZY_INIT_LOCK = threading.Lock()
 _RESET_MARGIN = 0.1  # seconds added to a rate-limit reset before assuming a fresh budget
 
 
@@ -91,8 +92,7 @@ def _parse_date(value):
                 parsed = dateutil.parser.parse(value)
             except (OverflowError, dateutil.parser.ParserError) as e:
                 raise ValueError(str(e)) from None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=_UTC)
+        # Like dateutil (and so Mastodon.py), a value without a zone stays naive.
         return parsed
     if value.__class__ is bool:
         raise TypeError("not a date")
@@ -113,9 +113,8 @@ def _convert_in_place(obj):
                 continue  # nothing to do, or already converted by the hot path
             try:
                 if value.__class__ is str:
-                    # The common case (ISO 8601 with Z) without a function call of ours.
-                    parsed = _fromisoformat(value)
-                    obj[key] = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_UTC)
+                    # The common case (ISO 8601) without a function call of ours.
+                    obj[key] = _fromisoformat(value)
                 else:
                     obj[key] = _parse_date(value)
             except (ValueError, TypeError, OverflowError, OSError):
@@ -162,8 +161,7 @@ def _json_object_hook(obj):
                     continue
                 if kind == _KIND_DATE:
                     try:
-                        parsed = _fromisoformat(value)
-                        obj[key] = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_UTC)
+                        obj[key] = _fromisoformat(value)
                         continue
                     except ValueError:
                         pass
@@ -341,8 +339,10 @@ class Mastodon:
         return utc.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
     def __datetime_to_epoch(self, date_time):
-        """Seconds since the epoch; naive datetimes count as local time."""
-        return date_time.astimezone(_UTC).timestamp()
+        """Seconds since the epoch; a naive datetime counts as UTC."""
+        if date_time.tzinfo is None:
+            date_time = date_time.replace(tzinfo=_UTC)
+        return date_time.timestamp()
 
     def __unpack_id(self, id, dateconv=False, listify=False, field="id"):
         """An entity (dict with ``field``) becomes its id; a datetime becomes a snowflake id when
@@ -510,7 +510,6 @@ class Mastodon:
 
     def __send_with_ratelimit(self, method, url, kwargs, files, do_ratelimiting):
         """Send, and in wait/pace mode sleep out a 429 and send again."""
-        retries_without_hint = 0
         while True:
             pacing = do_ratelimiting and self.ratelimit_method == "pace"
             if pacing:
@@ -528,11 +527,8 @@ class Mastodon:
                 raise self.__ratelimit_error(response)
             wait = self.__ratelimit_retry_wait(response)
             if wait is None:
-                # Neither Retry-After nor a future reset: back off a little, a few times.
-                if retries_without_hint >= 3:
-                    raise self.__ratelimit_error(response)
-                wait = 2 ** retries_without_hint
-                retries_without_hint += 1
+                # Neither Retry-After nor a reset in the future: the normal error path decides.
+                return response
             log.debug("Rate limited on %s %s, sleeping %.2f s", method, url, wait)
             time.sleep(min(wait, _MAX_SLEEP))
             self.__rewind_files(files)
@@ -563,9 +559,11 @@ class Mastodon:
         try:
             return self._Mastodon__ratelimit_lock_obj
         except AttributeError:
-            lock = threading.RLock()
-            self._Mastodon__ratelimit_lock_obj = lock
-            return lock
+            # Normally made in __init__; guard the lazy path so two threads share one lock.
+            with _LAZY_INIT_LOCK:
+                if not hasattr(self, "_Mastodon__ratelimit_lock_obj"):
+                    self._Mastodon__ratelimit_lock_obj = threading.RLock()
+            return self._Mastodon__ratelimit_lock_obj
 
     def __ratelimit_pace(self):
         """Spread requests over the window so that the budget lasts until the reset.
@@ -604,6 +602,8 @@ class Mastodon:
         if reset is not None:
             server_now = _header_http_date(headers.get("Date"))
             if server_now is not None:
+                if self.ratelimit_method != "pace":
+                    self.ratelimit_lastcall = time.time()
                 offset = time.time() - server_now
                 # The Date header has one-second resolution: smaller offsets are noise.
                 if abs(offset) >= 1.0:
@@ -652,7 +652,7 @@ class Mastodon:
             return
         status = response.status_code
         error_message, details = _error_text(response)
-        if status == 404 and error_message is None:
+        if status == 404 and not error_message:
             error_message = "Endpoint not found."
         cls = _STATUS_ERRORS.get(status)
         if cls is None:
@@ -667,7 +667,7 @@ class Mastodon:
         except (ValueError, RecursionError):
             error = MastodonAPIError(
                 f"Could not parse response as JSON, response code was {response.status_code}, "
-                f"bad json content was {response.content[:500]!r}.")
+                f"bad json content was '{response.content}'")
             _annotate_error(error, response)
             raise error from None
 
@@ -683,21 +683,20 @@ class Mastodon:
             return result
         is_list = isinstance(result, list)
         page = AttribAccessList(result) if is_list else result
-        base = {k: v for k, v in params.items() if k != "lang" or getattr(self, "lang", None) is None}
         if "next" in links:
             found = pagination_params_from_url(links["next"])
             if "max_id" in found or "offset" in found:
-                info = _pagination_dict(base, method, endpoint, found, drop=("since_id", "min_id", "max_id"))
+                info = _pagination_dict(params, method, endpoint, found, drop=("since_id", "min_id"))
                 page._pagination_next = info
                 if is_list and page and isinstance(page[-1], AttribAccessDict):
                     page[-1]._pagination_next = info
         if "prev" in links:
             found = pagination_params_from_url(links["prev"])
+            found.pop("offset", None)
             if "min_id" in found:
                 found.pop("since_id", None)
             if "min_id" in found or "since_id" in found:
-                info = _pagination_dict(base, method, endpoint, found, drop=("max_id", "since_id", "min_id"),
-                                        keep_offset=False)
+                info = _pagination_dict(params, method, endpoint, found, drop=("max_id",))
                 page._pagination_prev = info
                 if is_list and page and isinstance(page[0], AttribAccessDict):
                     page[0]._pagination_prev = info
@@ -947,8 +946,7 @@ def _error_text(response):
     except (ValueError, RecursionError):
         return None, None
     if isinstance(body, dict):
-        error = body.get("error")
-        return (error if isinstance(error, str) else None), body.get("details")
+        return body.get("error"), body.get("details")
     if isinstance(body, str):
         return body, None
     return None, None
@@ -973,9 +971,14 @@ def _annotate_error(error, response, error_message=None, details=None):
         error.body_excerpt = (text[:200] + "...") if len(text) > 200 else (text or None)
 
 
-def _pagination_dict(base, method, endpoint, found, drop, keep_offset=True):
-    info = {k: v for k, v in base.items() if k not in drop and (keep_offset or k != "offset")}
-    info.update(found)
+def _pagination_dict(params, method, endpoint, found, drop):
+    """The request params (as sent, ``lang`` included), then method and endpoint, then the
+    position keys from the Link URL; ``drop`` keys of the request are removed."""
+    info = dict(params)
     info["_pagination_method"] = method
     info["_pagination_endpoint"] = endpoint
+    info.update(found)
+    for key in drop:
+        if key not in found:
+            info.pop(key, None)
     return info

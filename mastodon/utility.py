@@ -66,7 +66,7 @@ class Mastodon(Internals):
         response = self.__api_request("HEAD", "/", return_response_object=True)
         date = response.headers.get("Date")
         if not date:
-            raise MastodonAPIError("No server time in Date header.")
+            raise MastodonAPIError("No server time in response.")
         try:
             when = email.utils.parsedate_to_datetime(date)
         except (TypeError, ValueError, IndexError) as e:

@@ -206,16 +206,19 @@ def test_429_honours_retry_after(make_api, server, monkeypatch):
     assert [r.form for r in server.requests] == [[("a", "b")], [("a", "b")]]
 
 
-def test_429_without_any_hint_backs_off_then_gives_up(make_api, server, monkeypatch):
+def test_429_without_any_hint_is_the_normal_api_error(make_api, server, monkeypatch):
+    # No Retry-After and no reset in the future: nothing to wait for, so (as in Mastodon.py)
+    # the answer goes through the normal error mapping at once.
     api = make_api(ratelimit_method="wait")
     sleeps = []
     monkeypatch.setattr("mastodon.internals.time.sleep", sleeps.append)
     api.ratelimit_reset = time.time() - 10
-    server.route("GET", "/x", status=429, body={})
-    with pytest.raises(MastodonRatelimitError):
+    server.route("GET", "/x", status=429, body={"error": "Too many requests"})
+    with pytest.raises(MastodonAPIError) as info:
         request(api, "GET", "/x")
-    assert sleeps == [1, 2, 4]
-    assert len(server.requests) == 4
+    assert info.value.args == ("Mastodon API returned error", 429, "Too Many Requests", "Too many requests")
+    assert sleeps == []
+    assert len(server.requests) == 1
 
 
 def test_pace_mode_spreads_requests_over_the_window(make_api, server, monkeypatch):

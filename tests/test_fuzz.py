@@ -72,8 +72,8 @@ def check_converted(original, parsed):
                     continue  # unparseable dates are dropped, as in Mastodon.py
                 got = parsed[key]
                 assert got is None or isinstance(got, datetime.datetime) or value is None
-                if isinstance(got, datetime.datetime):
-                    assert got.tzinfo is not None
+                if isinstance(got, datetime.datetime) and not isinstance(value, str):
+                    assert got.tzinfo is not None  # epoch numbers are UTC
                 continue
             assert key in parsed
             got = parsed[key]
