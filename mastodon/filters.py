@@ -34,7 +34,7 @@ def _tag_replacement(match):
 def _visible_text(content):
     """The readable text of a status' HTML: block tags (paragraphs, line breaks, ...) become
     spaces, other tags vanish, entities are decoded and whitespace runs collapse to one space."""
-    if not content:
+    if not content or not isinstance(content, str):
         return ""
     text = html.unescape(_TAG_RE.sub(_tag_replacement, content))
     return _SPACE_RE.sub(" ", text).strip()
@@ -87,10 +87,18 @@ class Mastodon(Internals):
         ``'account'``). Nothing is sent to the server.
 
         Phrases match case-insensitively as literal text (regex characters have no special
-        meaning); ``whole_word`` phrases only match whole words. Returns a new list of the kept
-        objects, in order (with the input page's pagination, if it had one). When no filter
-        applies to ``context`` every object is kept.
+        meaning); ``whole_word`` phrases only match whole words. As the server does, the status
+        text, its content warning and the text of a boosted status are checked, with hashtags
+        read as ``#tag``. Returns a new list of the kept objects, in order (with the input page's
+        pagination, if it had one). When no filter applies to ``context`` every object is kept
+        (Mastodon.py 1.8.1 returned an empty list then).
         """
+        if not isinstance(objects, (list, tuple)) or not all(isinstance(o, dict) for o in objects):
+            raise MastodonIllegalArgumentError("objects must be a list of statuses or notifications")
+        if not isinstance(filters, (list, tuple)) or not all(isinstance(f, dict) for f in filters):
+            raise MastodonIllegalArgumentError("filters must be a list of filters")
+        if not all(isinstance(f.get("phrase"), str) for f in filters if f.get("phrase") is not None):
+            raise MastodonIllegalArgumentError("a filter phrase must be a string")
         phrases = [_phrase_pattern(f["phrase"], f.get("whole_word", True))
                    for f in filters if f.get("phrase") and context in (f.get("context") or ())]
         if phrases:
@@ -116,7 +124,9 @@ class Mastodon(Internals):
         :class:`MastodonIllegalArgumentError` before anything is sent."""
         if isinstance(context, str):
             context = [context]
-        params = self.__generate_params(dict(phrase=phrase, context=context, irreversible=irreversible,
+        if not isinstance(context, (list, tuple)):
+            raise MastodonIllegalArgumentError("context must be a list of filter contexts")
+        params = self.__generate_params(dict(phrase=phrase, context=list(context), irreversible=irreversible,
                                              whole_word=whole_word, expires_in=expires_in))
         for value in context or ():
             if value not in _FILTER_CONTEXTS:

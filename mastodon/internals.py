@@ -271,6 +271,8 @@ class Mastodon:
     @staticmethod
     def __protocolize(base_url):
         """Add ``https://`` when no scheme is given and strip trailing slashes."""
+        if not isinstance(base_url, str):
+            raise MastodonIllegalArgumentError(f"A URL must be a string, not {type(base_url).__name__}")
         if not base_url.startswith("http://") and not base_url.startswith("https://"):
             base_url = "https://" + base_url
         return base_url.rstrip("/")

@@ -90,7 +90,7 @@ def _map_read_error(error):
     if isinstance(error, requests.exceptions.ReadTimeout) or _is_read_timeout(error):
         return MastodonReadTimeout(f"Timed out while reading from the stream: {error}")
     if isinstance(error, requests.exceptions.ChunkedEncodingError):
-        return MastodonNetworkError(f"Server ceased communication: {error}")
+        return MastodonNetworkError("Server ceased communication.")
     return MastodonNetworkError(f"Lost the connection to the stream: {error}")
 
 
@@ -211,7 +211,7 @@ class StreamListener:
                 try:
                     line = raw_line.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise _malformed("Malformed UTF-8", raw_line[:200]) from None
+                    raise _malformed("Malformed UTF-8") from None
                 if line and line[-1] == "\r":
                     line = line[:-1]
                 if not line:
@@ -230,7 +230,7 @@ class StreamListener:
             return event
         key, sep, value = line.partition(":")
         if not sep:
-            raise _malformed("Malformed event line", line[:200])
+            raise _malformed("Malformed event.")
         if value.startswith(" "):
             value = value[1:]
         if key in event:
@@ -506,6 +506,9 @@ class _WatchedResponse:
         try:
             for chunk in response.iter_content(chunk_size=chunk_size):
                 handle._last_activity = clock()
+                if not handle._heartbeats_seen and (chunk[:1] == b":" or b"\n:" in chunk):
+                    # A comment line: this server sends heartbeats, so silence means trouble.
+                    handle._heartbeats_seen = True
                 yield chunk
         except Exception as error:
             if handle.closed:
@@ -555,6 +558,7 @@ class StreamHandle:
         self._thread = None
         self._watchdog = None
         self._last_activity = None
+        self._heartbeats_seen = False
         self._tripped = None
 
     # -----------------------------------------------------------------------------------------
@@ -687,6 +691,7 @@ class StreamHandle:
         """Read one connection to its end. In the background with reconnecting on, failures are
         recorded and logged; otherwise they propagate."""
         self._last_activity = self._clock()
+        self._heartbeats_seen = False
         self.connection = response
         try:
             if self._stop.is_set():
@@ -717,7 +722,9 @@ class StreamHandle:
         while not self._stop.wait(interval):
             connection = self.connection
             last = self._last_activity
-            if connection is None or last is None or self._tripped is connection:
+            # Only a server that has sent a heartbeat on this connection is expected to keep
+            # sending them; others (forks without heartbeats) are left to the read timeout.
+            if connection is None or last is None or self._tripped is connection or not self._heartbeats_seen:
                 continue
             if self._clock() - last > limit:
                 log.warning("Stream silent for over %.1f s; treating the connection as dead", limit)

@@ -164,7 +164,7 @@ class Mastodon(Internals):
         if scheme is None or not parts.netloc:
             raise MastodonAPIError(f"Could not parse streaming api location returned from server: {streaming}.")
         self.__trusted_hosts().add(parts.netloc.lower())
-        return f"{scheme}://{parts.netloc}{parts.path}".rstrip("/")
+        return f"{scheme}://{parts.netloc}"  # as Mastodon.py: the host only, any path is ignored
 
     def __stream(self, endpoint, listener, params=None, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
                  reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
@@ -188,7 +188,7 @@ class Mastodon(Internals):
                 raise MastodonNetworkError(f"Could not connect to streaming server: {e}") from e
             if response.status_code != 200:
                 error = MastodonNetworkError(
-                    f"Could not connect to streaming server: {response.status_code} {response.reason}")
+                    f"Could not connect to streaming server: {response.reason}")
                 error.status_code = response.status_code
                 error.reason = response.reason
                 error.response = response

@@ -140,6 +140,8 @@ class Mastodon(Internals):
 
         The first page is not copied item by item; only the items themselves are kept.
         """
+        if not isinstance(first_page, list):
+            raise MastodonIllegalArgumentError(f"fetch_remaining needs a page (a list), not {type(first_page).__name__}")
         items = list(first_page)
         page = first_page
         while True:

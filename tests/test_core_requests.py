@@ -319,3 +319,17 @@ def test_forced_pagination_on_an_object_answer(api, server):
     assert second.page == 2
     assert dict(server.last.query) == {"limit": "5", "expand_accounts": "partial_avatars", "max_id": "55"}
     assert api.fetch_next(second) is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda api: api.fetch_remaining(None),
+    lambda api: api.filters_apply(None, [], "home"),
+    lambda api: api.filters_apply([{"content": "x"}], [{"phrase": 5, "context": ["home"]}], "home"),
+    lambda api: api.filter_create("a", 5),
+    lambda api: api.push_subscription_set(None, {"pubkey": b"x" * 65, "auth": b"y" * 16}),
+])
+def test_bad_input_found_by_review_is_an_illegal_argument(api, server, call):
+    from mastodon import MastodonIllegalArgumentError
+    with pytest.raises(MastodonIllegalArgumentError):
+        call(api)
+    assert server.requests == []
