@@ -233,13 +233,19 @@ def _retry_after_seconds(value, now):
     return None if when is None else max(0.0, when - now)
 
 
+class _MediaFileNotFoundError(MastodonFileNotFoundError, MastodonIllegalArgumentError):
+    """A media path that names no file: a file-not-found error, and the illegal-argument error
+    Mastodon.py raised for it."""
+
+
 def format_focus(focus):
-    """A media focus point ``(x, y)`` as the ``"x,y"`` string the API takes; a string passes as is."""
+    """A media focus point ``(x, y)`` as the ``"x,y"`` string the API takes; a string passes as is
+    (like Mastodon.py, only the first two values of a longer sequence are used)."""
     if isinstance(focus, str):
         return focus
     try:
-        x, y = focus
-    except (TypeError, ValueError):
+        x, y = focus[0], focus[1]
+    except (TypeError, IndexError, KeyError):
         raise MastodonIllegalArgumentError(f"focus must be an (x, y) pair, not {focus!r}") from None
     return f"{x},{y}"
 
@@ -411,7 +417,10 @@ class Mastodon:
                 f"{self.mastodon_major}.{self.mastodon_minor}.{self.mastodon_patch}) for {name}")
 
     def __version_at_least(self, version_str):
-        """Cached comparison with the server version, for methods that switch endpoints."""
+        """Cached comparison with the server version, for methods that switch endpoints. A server
+        whose version could not be read (forks) is assumed to speak the current API."""
+        if self.version_check_worked is False:
+            return True
         return (self.mastodon_major, self.mastodon_minor, self.mastodon_patch) >= parse_version_string(version_str)
 
     def __normalize_version_string(self, version_string):
@@ -512,6 +521,7 @@ class Mastodon:
 
     def __send_with_ratelimit(self, method, url, kwargs, files, do_ratelimiting):
         """Send, and in wait/pace mode sleep out a 429 and send again."""
+        immediate_retries = 0
         while True:
             pacing = do_ratelimiting and self.ratelimit_method == "pace"
             if pacing:
@@ -528,8 +538,10 @@ class Mastodon:
             if not do_ratelimiting or self.ratelimit_method == "throw":
                 raise self.__ratelimit_error(response)
             wait = self.__ratelimit_retry_wait(response)
-            if wait is None:
-                # Neither Retry-After nor a reset in the future: the normal error path decides.
+            if wait == 0.0:
+                immediate_retries += 1
+            if wait is None or immediate_retries > 3:
+                # Nothing to wait for (no Retry-After, no reset): the normal error path decides.
                 return response
             log.debug("Rate limited on %s %s, sleeping %.2f s", method, url, wait)
             time.sleep(min(wait, _MAX_SLEEP))
@@ -638,6 +650,9 @@ class Mastodon:
             reset = self.ratelimit_reset
         if reset > now:
             return reset - now
+        if _header_epoch(response.headers.get("X-RateLimit-Reset")) is not None:
+            # The window this answer counted against has just ended: try again right away.
+            return 0.0
         return None
 
     def __ratelimit_error(self, response):
@@ -801,12 +816,19 @@ class Mastodon:
         ``media_file`` is a path (str or PurePath) or raw bytes / a file object (then
         ``mime_type`` is required). Errors are raised before anything is sent.
         """
+        if mime_type is not None and not isinstance(mime_type, str):
+            raise MastodonIllegalArgumentError(f"mime_type must be a string, not {type(mime_type).__name__}")
         if isinstance(media_file, PurePath):
             media_file = str(media_file)
+            if not os.path.isfile(media_file):
+                raise _MediaFileNotFoundError(f"Media file not found or not a regular file: {media_file}")
+        if isinstance(media_file, str) and not os.path.isfile(media_file) and mime_type is not None:
+            # Mastodon.py uploads a string that names no file as the data itself.
+            media_file = media_file.encode("utf-8")
         if isinstance(media_file, str):
             path = os.path.abspath(media_file)
             if not os.path.isfile(path):
-                raise MastodonFileNotFoundError(f"Media file not found or not a regular file: {media_file}")
+                raise _MediaFileNotFoundError(f"Media file not found or not a regular file: {media_file}")
             if not os.access(path, os.R_OK):
                 raise MastodonIllegalArgumentError(f"Media file is not readable: {media_file}")
             mime_type = self.__guess_type(path) or mime_type

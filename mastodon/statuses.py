@@ -18,7 +18,6 @@ from .versions import (
 )
 
 _VISIBILITIES = ("private", "public", "unlisted", "direct")
-_REBLOG_VISIBILITIES = ("private", "public", "unlisted")
 _CONTENT_TYPES = ("text/plain", "text/html", "text/markdown", "text/bbcode")
 
 # A status posted with an Idempotency-Key is deduplicated by the server, so a request whose
@@ -297,7 +296,7 @@ class Mastodon(Internals):
         if description is not None:
             attributes["description"] = description
         if focus is not None:
-            if isinstance(focus, str):
+            if not isinstance(focus, (tuple, list)) or len(focus) != 2:
                 raise MastodonIllegalArgumentError("focus must be an (x, y) pair")
             attributes["focus"] = format_focus(focus)
         if thumbnail is not None:
@@ -323,9 +322,9 @@ class Mastodon(Internals):
         ``private``. Returns the new reblog Status (the original is in its ``reblog``).
         An unknown visibility raises MastodonIllegalArgumentError (a ValueError)."""
         if visibility is not None:
-            if not isinstance(visibility, str) or visibility.lower() not in _REBLOG_VISIBILITIES:
+            if not isinstance(visibility, str) or visibility.lower() not in _VISIBILITIES:
                 raise MastodonIllegalArgumentError(
-                    f"Invalid visibility value {visibility!r}, must be one of {', '.join(_REBLOG_VISIBILITIES)}")
+                    f"Invalid visibility value {visibility!r}, must be one of {', '.join(_VISIBILITIES)}")
             visibility = visibility.lower()
         params = self.__generate_params(dict(visibility=visibility))
         id = self.__unpack_id(id)

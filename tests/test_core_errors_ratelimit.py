@@ -311,3 +311,15 @@ def test_wait_mode_threads_survive_a_spent_budget(make_api, server):
     for thread in threads:
         thread.join(60)
     assert len(results) == 100 and all(r == {"ok": True} for r in results)
+
+
+def test_429_whose_window_just_ended_is_retried_at_once(make_api, server, monkeypatch):
+    api = make_api(ratelimit_method="wait")
+    sleeps = []
+    monkeypatch.setattr("mastodon.internals.time.sleep", sleeps.append)
+    past = str(time.time() - 1)
+    server.route("GET", "/x", Response(429, {"error": "Too many requests"},
+                                       {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": past}),
+                 Response(200, {"ok": 3}))
+    assert request(api, "GET", "/x") == {"ok": 3}
+    assert sleeps == [0.0] and len(server.requests) == 2

@@ -229,3 +229,12 @@ def test_decoded_dicts_read_known_unknown_and_extra_attributes():
     assert fresh.url == "extra" and "url" not in fresh and fresh.acct == "c"
     user_built = AttribAccessDict(anything_at_all=3)
     assert user_built.anything_at_all == 3
+
+
+def test_unknown_server_version_picks_the_current_endpoints(make_api, server):
+    server.route("GET", "/api/v1/instance/", body={"version": "takahe/0.11.0"})
+    server.route("GET", "/api/v2/search", body={"accounts": [], "statuses": [], "hashtags": []})
+    api = make_api(mastodon_version=None)
+    assert api.version_check_worked is False
+    api.search("x")
+    assert server.last.path == "/api/v2/search"

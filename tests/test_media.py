@@ -90,7 +90,7 @@ def test_media_post_missing_file_sends_nothing(server, api, tmp_path):
     assert server.requests == []
 
 
-@pytest.mark.parametrize("focus", [(1, 2, 3), 5, (1,)])
+@pytest.mark.parametrize("focus", [5, (1,)])
 def test_media_post_bad_focus_sends_nothing(server, api, png_file, focus):
     with pytest.raises(MastodonIllegalArgumentError):
         api.media_post(png_file, focus=focus)
@@ -226,4 +226,24 @@ def test_media_get(server, api):
 def test_media_needs_3_1_4(server, make_api):
     with pytest.raises(MastodonVersionError):
         make_api(mastodon_version="3.1.3").media(5)
+    assert server.requests == []
+
+
+def test_media_post_uses_the_first_two_focus_values_like_mastodon_py(server, api, png_file):
+    server.fixture("POST_api_v2_media_200")
+    api.media_post(png_file, focus=(0.5, -0.25, 9))
+    assert [p.data for p in server.last.parts if p.name == "focus"] == [b"0.5,-0.25"]
+
+
+def test_a_string_that_names_no_file_is_data_when_a_mime_type_is_given(server, api):
+    server.fixture("POST_api_v2_media_200")
+    api.media_post("just some text", mime_type="text/plain")
+    assert server.last.part("file").data == b"just some text"
+    assert server.last.part("file").content_type == "text/plain"
+
+
+def test_a_missing_path_is_both_file_not_found_and_illegal_argument(server, api, tmp_path):
+    with pytest.raises(MastodonFileNotFoundError) as info:
+        api.media_post(str(tmp_path / "nope.png"))
+    assert isinstance(info.value, MastodonIllegalArgumentError)
     assert server.requests == []

@@ -152,7 +152,7 @@ def test_scheduled_status_update_rejects_non_datetime(server, api):
     assert server.requests == []
 
 
-@pytest.mark.parametrize("bad", ["direct", "friends", 3])
+@pytest.mark.parametrize("bad", ["friends", 3])
 def test_status_reblog_rejects_bad_visibility(server, api, bad):
     with pytest.raises(ValueError):
         api.status_reblog(5, visibility=bad)
@@ -479,3 +479,9 @@ def test_edits_are_not_retried(server, api):
     with pytest.raises(MastodonNetworkError):
         api.status_update(5, "x")
     assert len(server.requests) == 1
+
+
+def test_status_reblog_accepts_direct_like_mastodon_py(server, api):
+    server.fixture("POST_api_v1_statuses_id_reblog_200", path="/api/v1/statuses/5/reblog")
+    api.status_reblog(5, visibility="DIRECT")
+    assert server.last.form == [("visibility", "direct")]
