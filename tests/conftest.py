@@ -5,7 +5,8 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from server import RecordingServer  # noqa: E402
+from server import RecordingServer, Response  # noqa: E402
+from sse_server import SSEServer, instance_body  # noqa: E402
 
 from mastodon import Mastodon  # noqa: E402
 
@@ -32,4 +33,18 @@ def make_api(server):
 
 @pytest.fixture
 def api(make_api):
+    return make_api()
+
+
+@pytest.fixture
+def sse():
+    """A local SSE server (tests/sse_server.py)."""
+    with SSEServer() as running:
+        yield running
+
+
+@pytest.fixture
+def stream_api(server, make_api, sse):
+    """A client whose instance names the local SSE server as its streaming API."""
+    server.route("GET", "/api/v1/instance/", Response(200, instance_body(sse.ws_url)))
     return make_api()

@@ -301,3 +301,10 @@ def _serve_benchmark(port_file, count):
 
 if __name__ == "__main__":
     _serve_benchmark(sys.argv[1], int(sys.argv[2]))
+
+
+def instance_body(streaming_api):
+    """The recorded instance answer, naming ``streaming_api`` as the streaming URL (None: none)."""
+    body = fixture_body("GET_api_v1_instance__200")
+    body["urls"] = {"streaming_api": streaming_api} if streaming_api is not None else {}
+    return body

@@ -12,7 +12,7 @@ from urllib3.exceptions import ReadTimeoutError
 
 from conftest import TOKEN
 from server import Response
-from sse_server import SSEServer, fixture_body, real_payloads, sse_event
+from sse_server import SSEServer, fixture_body, instance_body, real_payloads, sse_event
 
 from mastodon import CallbackStreamListener, StreamListener
 from mastodon.errors import (
@@ -350,24 +350,6 @@ def test_correctly_spelt_encrypted_keyword_works_too():
 
 # ---------------------------------------------------------------------------------------------
 # Endpoints against a real SSE server
-
-
-def instance_body(streaming_api):
-    body = fixture_body("GET_api_v1_instance__200")
-    body["urls"] = {"streaming_api": streaming_api} if streaming_api is not None else {}
-    return body
-
-
-@pytest.fixture
-def sse():
-    with SSEServer() as running:
-        yield running
-
-
-@pytest.fixture
-def stream_api(server, make_api, sse):
-    server.route("GET", "/api/v1/instance/", Response(200, instance_body(sse.ws_url)))
-    return make_api()
 
 
 def events_then_end(*events):

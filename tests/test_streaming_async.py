@@ -9,7 +9,7 @@ import time
 import pytest
 
 from server import Response
-from sse_server import SSEServer, fixture_body, sse_event
+from sse_server import sse_event
 
 import mastodon.streaming as streaming
 from mastodon import StreamListener
@@ -58,24 +58,6 @@ class Recorder(StreamListener):
 
 def stream_threads():
     return [t for t in threading.enumerate() if t.name.startswith("mastodon-stream")]
-
-
-def instance_body(streaming_api):
-    body = fixture_body("GET_api_v1_instance__200")
-    body["urls"] = {"streaming_api": streaming_api}
-    return body
-
-
-@pytest.fixture
-def sse():
-    with SSEServer() as running:
-        yield running
-
-
-@pytest.fixture
-def stream_api(server, make_api, sse):
-    server.route("GET", "/api/v1/instance/", Response(200, instance_body(sse.ws_url)))
-    return make_api()
 
 
 def statuses(*ids):
