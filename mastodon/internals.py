@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 import email.utils
+import functools
 import json
 import logging
 import mimetypes
@@ -135,6 +136,7 @@ _dict_new = dict.__new__
 _dict_update = dict.update
 _object_setattr = object.__setattr__
 _lazy_keys_cover = LAZY_KEYS.issuperset
+_plain_keys_cover = (LAZY_KEYS - _SPECIAL_KEYS).issuperset
 _KIND_INT, _KIND_DATE = 1, 2
 _KEY_KIND = {key: _KIND_INT for key in _INT_KEYS - _DATE_KEYS}
 _KEY_KIND.update({key: _KIND_DATE for key in _DATE_KEYS - _INT_KEYS})
@@ -143,6 +145,11 @@ _KEY_KIND.update({key: _KIND_DATE for key in _DATE_KEYS - _INT_KEYS})
 def _json_object_hook(obj):
     """Hot path: handle the common cases (numeric-string ids, ISO dates, nulls) inline and leave
     anything unusual to the general converter."""
+    if _plain_keys_cover(obj):
+        # Most objects (emojis, tags, cards, fields...) have nothing to convert.
+        wrapped = _dict_new(AttribAccessDict)
+        _dict_update(wrapped, obj)
+        return wrapped
     if not _SPECIAL_KEYS.isdisjoint(obj):
         for key in _SPECIAL_KEYS.intersection(obj):
             value = obj[key]
@@ -176,9 +183,36 @@ def _json_object_hook(obj):
     return wrapped
 
 
+def _speedup_key_kinds():
+    """The key table of the C hook: every known field name → its conversion kind, with a flag
+    for special keys that have no lazy attribute descriptor."""
+    # Built key by key: a dict with only str keys gets CPython's faster str-only lookup table.
+    kinds = {key: 0 for key in sorted(LAZY_KEYS)}
+    for key in _SPECIAL_KEYS:
+        kinds[key] = _KEY_KIND.get(key, 3) | (0 if key in LAZY_KEYS else 8)
+    return kinds
+
+
+def _load_speedups():
+    """The C object hook when it was built (and not switched off with MASTODON_NO_SPEEDUPS=1),
+    else the Python one; both give the same results."""
+    if os.environ.get("MASTODON_NO_SPEEDUPS"):
+        return _json_object_hook
+    try:
+        from . import _speedups
+    except ImportError:
+        return _json_object_hook
+    _speedups.configure(AttribAccessDict, _speedup_key_kinds(), _fromisoformat, _json_object_hook)
+    return _speedups.object_hook
+
+
+_object_hook = _load_speedups()
+SPEEDUPS = _object_hook is not _json_object_hook
+
+
 def parse_json_bytes(data):
     """Decode a JSON document the way every response is decoded (conversions + attribute dicts)."""
-    return json.loads(data, object_hook=_json_object_hook)
+    return json.loads(data, object_hook=_object_hook)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -934,6 +968,8 @@ def _header_int(value):
         return None
 
 
+# Rate-limit headers repeat the same reset time and Date second across many answers.
+@functools.lru_cache(maxsize=64)
 def _header_epoch(value):
     """X-RateLimit-Reset: epoch seconds or an ISO date; None when unreadable."""
     if not value:
@@ -949,6 +985,7 @@ def _header_epoch(value):
         return None
 
 
+@functools.lru_cache(maxsize=64)
 def _header_http_date(value):
     if not value:
         return None

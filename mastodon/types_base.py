@@ -12,12 +12,23 @@ exception. Two mechanisms give that:
   becomes its own ``__dict__`` when it is built.
 
 Dicts that are never read by attribute hold no reference to themselves, so dropped results are
-freed at once by reference counting, with no work for the cycle collector. Extra attributes that
-are not keys (pagination info, for instance) live in a separate slot so that they never leak
-into the dict's items or its JSON.
+freed at once by reference counting, with no work for the cycle collector. The C hook (if it was
+built) goes one step further and, as CPython does for plain dicts, leaves dicts holding only
+atomic values untracked by the collector; whatever gives such a dict a way into a cycle (its
+``__dict__`` or ``_attrs`` slot being set) tracks it again. Extra attributes that are not keys
+(pagination info, for instance) live in a separate slot so that they never leak into the dict's
+items or its JSON.
 """
 
 from ._field_names import ENTITY_FIELD_NAMES
+
+try:
+    from ._speedups import materialize as _materialize, track as _track
+except ImportError:
+    _materialize = None
+
+    def _track(instance):
+        """Without the C hook every instance is tracked already."""
 
 _object_setattr = object.__setattr__
 _dict_new = dict.__new__
@@ -67,7 +78,10 @@ class _Key:
             value = _dict_getitem(instance, self.name)
         except KeyError:
             return _extra(instance, self.name)
-        _object_setattr(instance, "__dict__", instance)
+        if _materialize is None:
+            _object_setattr(instance, "__dict__", instance)
+        else:
+            _materialize(instance)
         return value
 
 
@@ -125,6 +139,7 @@ class AttribAccessDict(dict):
             attrs = self._attrs
         except AttributeError:
             attrs = {}
+            _track(self)  # the extras may lead back to this dict
             _object_setattr(self, "_attrs", attrs)
         attrs[attr] = value
 
@@ -143,6 +158,7 @@ class AttribAccessDict(dict):
 
     def __setstate__(self, state):
         if state:
+            _track(self)
             _object_setattr(self, "_attrs", dict(state))
 
 

@@ -1,5 +1,6 @@
 """Mastodon versions: parsing, comparison, the per-method version gate and the entity version table."""
 
+import functools
 import re
 
 from decorator import decorate
@@ -53,6 +54,12 @@ def parse_version_string(version_string):
     """
     if not isinstance(version_string, str):
         raise MastodonVersionError(f"Version must be a string, not {type(version_string).__name__}")
+    return _parse_version_cached(version_string)
+
+
+# Every gated call compares against a handful of literal version strings: parse each once.
+@functools.lru_cache(maxsize=512)
+def _parse_version_cached(version_string):
     parts = version_string.split(".")[:3]
     numbers = []
     for part in parts:
