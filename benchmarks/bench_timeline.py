@@ -11,6 +11,7 @@ Measured, client side only:
   against following ``Link`` headers by hand with ``json.loads``.
 
 Targets: ratio ≤ 1.3 for CPU, ≤ 1.1 for retained memory. The script prints ratios; it is not a test.
+``MASTODON_NO_SPEEDUPS=1`` measures the pure-Python object hook instead of the C one.
 """
 
 import argparse
@@ -177,7 +178,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=150, help="timeline_home calls per side")
     parser.add_argument("--pages", type=int, default=50, help="pages walked by fetch_remaining")
-    parser.add_argument("--rounds", type=int, default=3, help="fetch_remaining rounds per side")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds per side (the best counts)")
     args = parser.parse_args()
 
     import requests
@@ -195,7 +196,9 @@ def main():
                        version_check_mode="created", ratelimit_method="throw")
 
         size = len(session.get(base + "/api/v1/timelines/home?limit=40").content)
-        print(f"payload: {PAGE_SIZE} statuses, {size / 1024:.0f} KiB per page; {args.pages} pages")
+        from mastodon.internals import SPEEDUPS
+        print(f"payload: {PAGE_SIZE} statuses, {size / 1024:.0f} KiB per page; {args.pages} pages; "
+              f"object hook: {'C (mastodon._speedups)' if SPEEDUPS else 'pure Python'}")
 
         results = {}
         # Interleave the two sides so that machine noise hits both alike; keep the best round.

@@ -226,7 +226,7 @@ ensure_tracked(PyObject *obj)
 static PyObject *
 materialize(PyObject *module, PyObject *obj)
 {
-    if (wrap_type == NULL || !PyObject_TypeCheck(obj, wrap_type)) {
+    if (!PyDict_Check(obj) || PyDict_CheckExact(obj)) {
         PyErr_SetString(PyExc_TypeError, "materialize() needs an AttribAccessDict");
         return NULL;
     }

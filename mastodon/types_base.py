@@ -125,7 +125,10 @@ class AttribAccessDict(dict):
 
     def __init__(self, *args, **kwargs):
         dict.__init__(self, *args, **kwargs)
-        _object_setattr(self, "__dict__", self)
+        if _materialize is None:
+            _object_setattr(self, "__dict__", self)
+        else:
+            _materialize(self)  # also right for a decoded (maybe untracked) dict re-initialised
 
     def __setattr__(self, attr, value):
         if attr in self:
