@@ -292,6 +292,10 @@ static struct PyModuleDef speedups_module = {
     "C accelerator for the JSON post-processing of mastodon.internals (optional).",
     -1,
     speedups_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 PyMODINIT_FUNC

@@ -34,6 +34,13 @@ def owns_dict(value):
     return any(ref is value for ref in gc.get_referents(value))
 
 
+def read_attribute(value, name):
+    try:
+        return getattr(value, name)
+    except AttributeError as error:  # "_attrs" is a slot, not the key, in both implementations
+        return error
+
+
 def assert_same(ours, reference, path="$"):
     """Equal values of the same types all the way down, with the same attribute set-up."""
     assert type(ours) is type(reference), (path, ours, reference)
@@ -43,7 +50,11 @@ def assert_same(ours, reference, path="$"):
         for key in reference:
             assert_same(ours[key], reference[key], f"{path}.{key}")
             if isinstance(key, str) and key.isidentifier() and not hasattr(dict, key):
-                assert_same(getattr(ours, key), getattr(reference, key), f"{path}.{key}(attr)")
+                ours_attr, reference_attr = read_attribute(ours, key), read_attribute(reference, key)
+                if isinstance(reference_attr, Exception):
+                    assert type(ours_attr) is type(reference_attr), f"{path}.{key}(attr)"
+                else:
+                    assert_same(ours_attr, reference_attr, f"{path}.{key}(attr)")
     elif isinstance(reference, list):
         assert len(ours) == len(reference), path
         for index, (a, b) in enumerate(zip(ours, reference)):
