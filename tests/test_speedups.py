@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import tracemalloc
 import weakref
 
@@ -23,6 +24,8 @@ from mastodon.types_base import LAZY_KEYS
 
 speedups = pytest.importorskip("mastodon._speedups")
 c_hook = speedups.object_hook
+# Switched off (MASTODON_NO_SPEEDUPS=1), the extension is not configured and not in use.
+pytestmark = pytest.mark.skipif(not internals.SPEEDUPS, reason="the C hook is switched off")
 
 
 def decode_both(text):
@@ -143,6 +146,28 @@ def test_many_distinct_and_long_keys_do_not_confuse_the_key_cache():
     ours, reference = decode_both(json.dumps(document))
     assert_same(ours, reference)
     assert ours[2999].id == 2999 and ours[2999].k2999 == "2999"
+
+
+def test_threads_decoding_at_once_get_correct_results():
+    # The key cache is shared: threads decoding different documents must not disturb each other.
+    documents = [json.dumps([{f"t{n}_{i}": str(i), "id": str(n * 1000 + i), "created_at": "2024-01-02",
+                              "account": {"acct": f"u{n}", "id": str(n)}} for i in range(200)])
+                 for n in range(4)]
+    expected = [json.loads(text, object_hook=_json_object_hook) for text in documents]
+    failures = []
+
+    def work(n):
+        for _ in range(30):
+            result = json.loads(documents[n], object_hook=c_hook)
+            if result != expected[n] or result[5][f"t{n}_5"] != "5":
+                failures.append(n)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
 
 
 def test_non_plain_dicts_go_to_the_python_hook():
