@@ -137,7 +137,9 @@ _dict_update = dict.update
 _object_setattr = object.__setattr__
 _lazy_keys_cover = LAZY_KEYS.issuperset
 _plain_keys_cover = (LAZY_KEYS - _SPECIAL_KEYS).issuperset
-_KIND_INT, _KIND_DATE = 1, 2
+# Conversion kinds of special keys (the C hook's table uses the same numbers).
+_KIND_INT, _KIND_DATE, _KIND_OTHER = 1, 2, 3
+_KIND_UNCOVERED = 8  # flag: a key without a lazy attribute descriptor
 _KEY_KIND = {key: _KIND_INT for key in _INT_KEYS - _DATE_KEYS}
 _KEY_KIND.update({key: _KIND_DATE for key in _DATE_KEYS - _INT_KEYS})
 
@@ -189,7 +191,7 @@ def _speedup_key_kinds():
     # Built key by key: a dict with only str keys gets CPython's faster str-only lookup table.
     kinds = {key: 0 for key in sorted(LAZY_KEYS)}
     for key in _SPECIAL_KEYS:
-        kinds[key] = _KEY_KIND.get(key, 3) | (0 if key in LAZY_KEYS else 8)
+        kinds[key] = _KEY_KIND.get(key, _KIND_OTHER) | (0 if key in LAZY_KEYS else _KIND_UNCOVERED)
     return kinds
 
 

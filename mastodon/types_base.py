@@ -20,17 +20,23 @@ atomic values untracked by the collector; whatever gives such a dict a way into 
 items or its JSON.
 """
 
+import os
+
 from ._field_names import ENTITY_FIELD_NAMES
 
+_object_setattr = object.__setattr__
+
 try:
+    if os.environ.get("MASTODON_NO_SPEEDUPS"):
+        raise ImportError("the C extension is switched off")
     from ._speedups import materialize as _materialize, track as _track
 except ImportError:
-    _materialize = None
+    def _materialize(instance):
+        """Make the dict its own ``__dict__``."""
+        _object_setattr(instance, "__dict__", instance)
 
     def _track(instance):
         """Without the C hook every instance is tracked already."""
-
-_object_setattr = object.__setattr__
 _dict_new = dict.__new__
 _dict_update = dict.update
 _dict_getitem = dict.__getitem__
@@ -78,10 +84,7 @@ class _Key:
             value = _dict_getitem(instance, self.name)
         except KeyError:
             return _extra(instance, self.name)
-        if _materialize is None:
-            _object_setattr(instance, "__dict__", instance)
-        else:
-            _materialize(instance)
+        _materialize(instance)
         return value
 
 
@@ -125,10 +128,7 @@ class AttribAccessDict(dict):
 
     def __init__(self, *args, **kwargs):
         dict.__init__(self, *args, **kwargs)
-        if _materialize is None:
-            _object_setattr(self, "__dict__", self)
-        else:
-            _materialize(self)  # also right for a decoded (maybe untracked) dict re-initialised
+        _materialize(self)  # tracks a decoded (maybe untracked) dict that is initialised again
 
     def __setattr__(self, attr, value):
         if attr in self:
