@@ -37,6 +37,8 @@ except ImportError:
 
     def _track(instance):
         """Without the C hook every instance is tracked already."""
+
+
 _dict_new = dict.__new__
 _dict_update = dict.update
 _dict_getitem = dict.__getitem__
