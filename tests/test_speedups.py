@@ -128,6 +128,7 @@ def test_conversions_and_fallbacks():
         "child": {"id": "9", "expires_at": "Tue, 02 Jan 2024 03:04:05 GMT"},  # dateutil fallback
         "bad": {"id": "1", "created_at": "garbage"},  # dropped, as Mastodon.py does
         "flags": {"follow": "True", "week": "1704164645"},  # left to the Python hook
+        "huge": {"id": "1" * 5000},  # past int()'s digit limit: stays a string, as in Python
     })
     ours, reference = decode_both(text)
     assert_same(ours, reference)
@@ -137,6 +138,7 @@ def test_conversions_and_fallbacks():
     assert ours.child.expires_at.tzinfo is not None
     assert ours.bad == {"id": 1}
     assert ours.flags.follow is True and isinstance(ours.flags.week, datetime.datetime)
+    assert ours.huge.id == "1" * 5000
 
 
 def test_many_distinct_and_long_keys_do_not_confuse_the_key_cache():
