@@ -70,14 +70,20 @@ def _extra(instance, name):
         raise AttributeError(f"Attribute not found: {name}") from None
 
 
-class _Key:
-    """Non-data descriptor for one field name: only consulted while the dict is not yet its own
-    ``__dict__`` (first read), or when the key is missing."""
+class _Named:
+    """A descriptor that knows the attribute name it serves."""
 
     __slots__ = ("name",)
 
     def __init__(self, name):
         self.name = name
+
+
+class _Key(_Named):
+    """Non-data descriptor for one field name: only consulted while the dict is not yet its own
+    ``__dict__`` (first read), or when the key is missing."""
+
+    __slots__ = ()
 
     def __get__(self, instance, owner=None):
         if instance is None:
@@ -90,13 +96,10 @@ class _Key:
         return value
 
 
-class _ExtraAttribute:
+class _ExtraAttribute(_Named):
     """An attribute set on an :class:`AttribAccessDict` that is not one of its keys."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = name
+    __slots__ = ()
 
     def __get__(self, instance, owner=None):
         if instance is None:
