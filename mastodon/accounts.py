@@ -10,7 +10,9 @@ from .return_types import (  # noqa: F401 (used in annotations)
 )
 from .defaults import _DEFAULT_SCOPES
 from .errors import MastodonError, MastodonIllegalArgumentError, MastodonNotFoundError
-from .internals import Mastodon as Internals, parse_json_bytes, write_secret_file
+from ._credentials import write_secret_file
+from ._decoding import parse_json_bytes
+from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
 from .versions import (
     _DICT_VERSION_ACCOUNT, _DICT_VERSION_FAMILIAR_FOLLOWERS, _DICT_VERSION_HASHTAG, _DICT_VERSION_LIST,

@@ -65,7 +65,9 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("The result's refresh info does not say how to fetch it again.")
         if info.get("status") == "finished":
             return result
-        retry = info.get("retry", 3) or 3
+        retry = info.get("retry")
+        if retry.__class__ is not int or retry <= 0:
+            retry = 3  # what Mastodon suggests; the header may carry anything
         deadline = time.monotonic() + timeout if timeout else None
         attempts = 0
         while max_attempts < 0 or attempts < max_attempts:

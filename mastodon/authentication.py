@@ -7,18 +7,20 @@ import datetime
 import hashlib
 import os
 import secrets
-import threading
-import time
 from urllib.parse import urlencode, urlsplit
 
 import requests
+
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Application, List, OAuthServerInfo, OAuthUserInfo, Optional, PurePath, Session, Tuple, Union,
 )
 from .defaults import _DEFAULT_SCOPES, _DEFAULT_TIMEOUT, _DEFAULT_USER_AGENT, _SCOPE_SETS
 from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
-from .internals import Mastodon as Internals, read_secret_file, write_secret_file
+from . import _transport
+from ._credentials import read_secret_file, write_secret_file
+from ._ratelimit import RateLimiter
+from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
 from .versions import _DICT_VERSION_APPLICATION, api_version, parse_version_string
 
@@ -57,12 +59,9 @@ class Mastodon(Internals):
             request_data["website"] = website
         headers = {"User-Agent": user_agent} if user_agent else {}
 
-        poster = session.post if session is not None else requests.post
-        try:
-            response = poster(api_base_url + "/api/v1/apps", data=request_data, headers=headers,
-                              timeout=request_timeout)
-        except requests.exceptions.RequestException as e:
-            raise MastodonNetworkError(f"Could not complete request: {e}") from e
+        response = _transport.send(_transport.ByVerb(session if session is not None else requests), "POST",
+                                   api_base_url + "/api/v1/apps", data=request_data, headers=headers,
+                                   timeout=request_timeout)
         try:
             answer = response.json()
         except ValueError as e:
@@ -103,20 +102,20 @@ class Mastodon(Internals):
         self.client_secret = client_secret
         self.access_token = access_token
         self.debug_requests = debug_requests
-        self.ratelimit_method = ratelimit_method
         self._token_expired = datetime.datetime.now()
         self._refresh_token = None
 
         self.__logged_in_id = None
-        self.__ratelimit_lock_obj = threading.RLock()
-        self.ratelimit_limit = 300
-        self.ratelimit_reset = time.time()
-        self.ratelimit_remaining = 300
-        self.ratelimit_lastcall = time.time()
-        self.ratelimit_pacefactor = ratelimit_pacefactor
+        self.__ratelimiter = RateLimiter(ratelimit_method, ratelimit_pacefactor)
         self.request_timeout = request_timeout
+        # Hosts besides the API's that may see the token (the streaming host the server names).
+        self.__extra_trusted_hosts = set()
+        # Mastodon.py's trailing-slash paths → the form this server answered (see internals.__route).
+        self.__path_forms = {}
+        # Whether the server's version string says it is not Mastodon (None: not asked).
+        self.__server_is_other = None
 
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else _transport.new_session()
 
         if feature_set not in ("mainline", "fedibird", "pleroma"):
             raise MastodonIllegalArgumentError("Requested invalid feature set")
@@ -146,8 +145,6 @@ class Mastodon(Internals):
             except MastodonVersionError:
                 raise MastodonVersionError("Bad version specified") from None
 
-        if ratelimit_method not in ("throw", "wait", "pace"):
-            raise MastodonIllegalArgumentError("Invalid ratelimit method.")
 
     def __check_base_url(self, file_base_url, path):
         file_base_url = self.__protocolize(file_base_url)

@@ -8,7 +8,8 @@
     ├── MastodonIOError                 (also an OSError)
     │   ├── MastodonFileNotFoundError
     │   └── MastodonNetworkError        connection failed or dropped
-    │       └── MastodonReadTimeout
+    │       ├── MastodonReadTimeout     the timeout passed
+    │       └── MastodonRedirectError   a redirect the library refuses to follow
     ├── MastodonAPIError                the server answered with an error
     │   ├── MastodonNotFoundError       404
     │   ├── MastodonUnauthorizedError   401
@@ -33,7 +34,7 @@ __all__ = [
     "MastodonFileNotFoundError", "MastodonNetworkError", "MastodonReadTimeout", "MastodonAPIError",
     "MastodonServerError", "MastodonInternalServerError", "MastodonBadGatewayError",
     "MastodonServiceUnavailableError", "MastodonGatewayTimeoutError", "MastodonNotFoundError",
-    "MastodonUnauthorizedError", "MastodonRatelimitError", "MastodonMalformedEventError",
+    "MastodonUnauthorizedError", "MastodonRedirectError", "MastodonRatelimitError", "MastodonMalformedEventError",
     "MastodonWarning", "MastodonDeprecationWarning",
 ]
 
@@ -82,12 +83,26 @@ class MastodonFileNotFoundError(MastodonIOError):
     """A file the call needs does not exist."""
 
 
+class _MediaFileNotFoundError(MastodonFileNotFoundError, MastodonIllegalArgumentError):
+    """A media path that names no file: a file-not-found error, and the illegal-argument error
+    Mastodon.py raised for it."""
+
+
 class MastodonNetworkError(MastodonIOError):
     """The request could not be completed: connection refused, dropped or timed out."""
 
 
 class MastodonReadTimeout(MastodonNetworkError):
     """The server (usually a stream) sent nothing for longer than the read timeout."""
+
+
+class MastodonRedirectError(MastodonNetworkError):
+    """The server redirected a request that carries a token or a body to another origin (or
+    somewhere unreadable); nothing was sent there. ``target`` is where it pointed."""
+
+    def __init__(self, message, target=None):
+        super().__init__(message)
+        self.target = target
 
 
 class MastodonAPIError(MastodonError):

@@ -8,7 +8,8 @@ from .return_types import (  # noqa: F401 (used in annotations)
     IdType, MediaAttachment, Optional, PathOrFile, Tuple, Union,
 )
 from .errors import MastodonAPIError, MastodonVersionError
-from .internals import Mastodon as Internals, format_focus
+from ._media_files import format_focus
+from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_MEDIA, api_version
 
 # Waiting for server-side processing: first wait, growth factor and cap of the backoff (seconds).

@@ -11,7 +11,8 @@ from .return_types import (  # noqa: F401 (used in annotations)
     StatusSource, Translation, Tuple, Union,
 )
 from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
-from .internals import Mastodon as Internals, format_focus
+from ._media_files import format_focus
+from .internals import Mastodon as Internals
 from .versions import (
     _DICT_VERSION_ACCOUNT, _DICT_VERSION_CARD, _DICT_VERSION_CONTEXT, _DICT_VERSION_SCHEDULED_STATUS,
     _DICT_VERSION_STATUS, _DICT_VERSION_STATUS_EDIT, api_version,

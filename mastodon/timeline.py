@@ -7,7 +7,7 @@ from urllib.parse import quote
 from .return_types import (  # noqa: F401 (used in annotations)
     DateTime, IdType, Optional, PaginatableList, Status, Union, UserList,
 )
-from .errors import MastodonIllegalArgumentError
+from .errors import MastodonAPIError, MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_STATUS, api_version
 
@@ -105,3 +105,33 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("url must be a non-empty string")
         return self.timeline(f"link?url={quote(url, safe=':/')}", max_id=max_id, min_id=min_id,
                              since_id=since_id, limit=limit, only_media=only_media, local=local, remote=remote)
+
+    # -----------------------------------------------------------------------------------------
+    # 2.x: timeline availability
+
+    def timeline_is_available(self, timeline: str = "public", local: bool = False, remote: bool = False,
+                              with_auth: bool = False, fail_hard: bool = False) -> bool:
+        """Whether the server lets this client read a public feed (``public``, ``hashtag`` or
+        ``trending_links``), according to ``configuration.timelines_access`` of the v2 instance.
+
+        Returns True when the server does not say. With ``fail_hard``, an unknown feed raises
+        :class:`MastodonIllegalArgumentError` and an unreadable answer :class:`MastodonAPIError`.
+        """
+        feeds = {"public": "live_feeds", "hashtag": "hashtag_feeds", "trending_links": "trending_link_feeds"}
+        if timeline not in feeds:
+            if fail_hard:
+                raise MastodonIllegalArgumentError(f"Unknown timeline type: {timeline}")
+            return True
+        try:
+            access = self.__instance_v2_cached()["configuration"]["timelines_access"][feeds[timeline]]
+            allowed = ("public", "authenticated") if with_auth else ("public",)
+            scopes = []
+            if local or not remote:
+                scopes.append("local")
+            if remote or not local:
+                scopes.append("remote")
+            return all(access[scope] in allowed for scope in scopes)
+        except Exception as e:
+            if fail_hard:
+                raise MastodonAPIError(f"Could not determine timeline availability: {e}") from e
+            return True

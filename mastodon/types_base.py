@@ -174,9 +174,28 @@ for _name in ("keys", "values", "items", "get", "pop", "popitem", "update", "cop
     setattr(AttribAccessDict, _name, _DictMethod(_name))
 for _name in ENTITY_FIELD_NAMES:
     setattr(AttribAccessDict, _name, _Key(_name))
-for _name in ("_pagination_next", "_pagination_prev", "_async_refresh"):
+for _name in ("_pagination_next", "_pagination_prev", "_async_refresh", "_request"):
     setattr(AttribAccessDict, _name, _ExtraAttribute(_name))
 del _name
+
+
+def set_extra(instance, name, value):
+    """Attach library bookkeeping (pagination, async refresh) to a result.
+
+    Unlike attribute assignment this never collides with the result's own keys: an answer that
+    happens to contain a ``_pagination_next`` key keeps it, and the bookkeeping lives beside it.
+    """
+    if isinstance(instance, AttribAccessDict):
+        try:
+            attrs = instance._attrs
+        except AttributeError:
+            attrs = {}
+            _track(instance)
+            _object_setattr(instance, "_attrs", attrs)
+        attrs[name] = value
+    else:
+        setattr(instance, name, value)
+
 
 # Keys a freshly decoded dict may have and still be left to the lazy descriptors.
 LAZY_KEYS = frozenset(ENTITY_FIELD_NAMES)

@@ -43,7 +43,9 @@ _DICT_VERSION_ADMIN_MEASURE = "3.5.0"
 _DICT_VERSION_ADMIN_DIMENSION = "3.5.0"
 _DICT_VERSION_ADMIN_RETENTION = "3.5.0"
 
-_LEADING_DIGITS = re.compile(r"\d*")
+# ASCII digits only: int() refuses some characters that \d would match.
+_LEADING_DIGITS = re.compile(r"[0-9]*")
+_MAX_PART_DIGITS = 18
 
 
 def parse_version_string(version_string):
@@ -54,21 +56,25 @@ def parse_version_string(version_string):
     """
     if not isinstance(version_string, str):
         raise MastodonVersionError(f"Version must be a string, not {type(version_string).__name__}")
+    if len(version_string) > 256:
+        raise MastodonVersionError(f"Could not parse version string {version_string[:100]!r}...")
     return _parse_version_cached(version_string)
 
 
 # Every gated call compares against a handful of literal version strings: parse each once.
 @functools.lru_cache(maxsize=512)
 def _parse_version_cached(version_string):
-    parts = version_string.split(".")[:3]
+    parts = version_string.split(".", 3)[:3]
     numbers = []
     for part in parts:
         digits = _LEADING_DIGITS.match(part).group(0)
         if not digits:
             break
+        if len(digits) > _MAX_PART_DIGITS:
+            raise MastodonVersionError(f"Could not parse version string {version_string[:100]!r}")
         numbers.append(int(digits))
     if not numbers:
-        raise MastodonVersionError(f"Could not parse version string {version_string!r}")
+        raise MastodonVersionError(f"Could not parse version string {version_string[:100]!r}")
     numbers += [0] * (3 - len(numbers))
     return tuple(numbers)
 
@@ -104,3 +110,44 @@ def api_version(created_ver, last_changed_ver=None, return_value_ver=None):
         return wrapped
 
     return decorate_method
+
+
+def normalize_version_string(version_string):
+    """``4.2.1+glitch`` → ``4.2.1``; ``3.5.3+hometown-1.0.6`` → the upstream part;
+    a string starting with something else is returned as is (and will fail to parse)."""
+    version_string = version_string.strip().split(" ")[0]
+    if "+" in version_string:
+        before, _, after = version_string.partition("+")
+        try:
+            parse_version_string(after)
+            return after
+        except MastodonVersionError:
+            return before
+    return version_string
+
+
+def speaks_mastodon_quirks(version_string):
+    """Whether a server's version string says it is Mastodon (or a fork of it), whose routes
+    accept the exact requests Mastodon.py 1.8.1 sends. Other servers (Pleroma and friends say
+    ``(compatible; ...)``, Takahē and GoToSocial name themselves) get the documented forms."""
+    if not isinstance(version_string, str):
+        return False
+    text = version_string.strip()
+    return text[:1].isdigit() and "compatible" not in text.lower()
+
+
+def check_version(have, worked, mode, created_ver, last_changed_ver, return_value_ver, name):
+    """The ``@api_version`` gate: raise when the server (``have``, a version tuple) is too old
+    for the call under ``mode`` (``created``, ``changed`` or ``none``). A server whose version
+    could not be read (``worked`` False) is never refused."""
+    if mode == "created":
+        required = created_ver
+    elif mode == "changed":
+        required = max_version(last_changed_ver, return_value_ver)
+    else:
+        return
+    if worked is False:
+        return
+    if have < parse_version_string(required):
+        raise MastodonVersionError(
+            f"Version check failed (Need version {required}, have {have[0]}.{have[1]}.{have[2]}) for {name}")

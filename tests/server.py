@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from helpers import stop_http_server
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 DROP = object()  # handler result: close the connection without sending anything
@@ -226,15 +228,14 @@ class RecordingServer:
         self._httpd = QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs=dict(poll_interval=0.05),
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs=dict(poll_interval=0.5),
                                         daemon=True)
         self._thread.start()
         return self
 
     def stop(self):
         if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+            stop_http_server(self._httpd)
             self._httpd = None
 
     def __enter__(self):

@@ -19,6 +19,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from helpers import stop_http_server
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 
@@ -238,7 +240,7 @@ class SSEServer:
         self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs=dict(poll_interval=0.05),
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs=dict(poll_interval=0.5),
                                         daemon=True)
         self._thread.start()
         return self
@@ -246,8 +248,7 @@ class SSEServer:
     def stop(self):
         self.stopping.set()
         if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+            stop_http_server(self._httpd)
             self._httpd = None
 
     def __enter__(self):

@@ -1,0 +1,82 @@
+"""The wire form of what callers pass: parameters, ids, dates and base URLs."""
+
+import datetime
+
+from .errors import MastodonIllegalArgumentError
+
+PAGINATION_KEYS = ("max_id", "min_id", "since_id")
+_UTC = datetime.timezone.utc
+
+
+def protocolize(base_url):
+    """Add ``https://`` when no scheme is given and strip trailing slashes."""
+    if not isinstance(base_url, str):
+        raise MastodonIllegalArgumentError(f"A URL must be a string, not {type(base_url).__name__}")
+    if not base_url.startswith("http://") and not base_url.startswith("https://"):
+        base_url = "https://" + base_url
+    return base_url.rstrip("/")
+
+
+def deprotocolize(base_url):
+    """Strip the scheme from a URL, leaving the domain (and path)."""
+    for prefix in ("http://", "https://", "onion://"):
+        if base_url.startswith(prefix):
+            return base_url[len(prefix):]
+    return base_url
+
+
+def isoformat_utc(datetime_val):
+    """``YYYY-MM-DDTHH:MM:SS+00:00`` in UTC; naive datetimes count as local time."""
+    if not isinstance(datetime_val, datetime.datetime):
+        raise MastodonIllegalArgumentError(f"Expected a datetime.datetime, got {type(datetime_val).__name__}")
+    return datetime_val.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def datetime_to_epoch(date_time):
+    """Seconds since the epoch; a naive datetime counts as UTC."""
+    if date_time.tzinfo is None:
+        date_time = date_time.replace(tzinfo=_UTC)
+    return date_time.timestamp()
+
+
+def unpack_id(id, dateconv=False, listify=False, field="id"):
+    """An entity (dict with ``field``) becomes its id; a datetime becomes a snowflake id when
+    ``dateconv``; lists are unpacked element by element (``listify`` wraps a single value)."""
+    if id is None:
+        return None
+    if isinstance(id, (list, tuple)):
+        return [unpack_id(x, dateconv=dateconv, field=field) for x in id]
+    if listify:
+        return [unpack_id(id, dateconv=dateconv, field=field)]
+    if isinstance(id, dict) and field in id:
+        id = id[field]
+    if dateconv and isinstance(id, datetime.datetime):
+        id = (int(datetime_to_epoch(id)) << 16) * 1000
+    return id
+
+
+def generate_params(params, exclude=None, for_json=False, dateconv=True):
+    """The wire form of API parameters.
+
+    ``None`` values and ``exclude`` keys are dropped, booleans become ``'1'``/``'0'``,
+    ``max_id``/``min_id``/``since_id`` are unpacked from entities (and datetimes), and a list
+    under ``key`` goes out as ``key[]`` after the scalar keys (bare ``key`` when ``for_json``).
+    """
+    exclude = exclude or ()
+    scalars = {}
+    lists = {}
+    for key, value in params.items():
+        if value is None or key in exclude or key == "self":
+            continue
+        if key in PAGINATION_KEYS:
+            value = unpack_id(value, dateconv=dateconv)
+        if value is True:
+            value = "1"
+        elif value is False:
+            value = "0"
+        if isinstance(value, list):
+            lists[key if for_json else key + "[]"] = value
+        else:
+            scalars[key] = value
+    scalars.update(lists)
+    return scalars
