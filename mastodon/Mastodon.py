@@ -7,8 +7,29 @@ from . import (
     hashtags, instance, internals, lists, media, notifications, polls, preferences, push, relationships,
     reports, search, statuses, streaming_endpoints, suggestions, timeline, trends, utility,
 )
-from .errors import *  # noqa: F401,F403 (Mastodon.py exposes the exceptions here too)
-from .types_base import AttribAccessDict, AttribAccessList  # noqa: F401
+
+# Mastodon.py 1.8.1 imported these into this module, and code written for it imports them from here.
+from .compat import IMPL_HAS_BLURHASH, IMPL_HAS_CRYPTO, IMPL_HAS_ECE  # noqa: F401
+from .defaults import (  # noqa: F401
+    _DEFAULT_SCOPES, _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT, _DEFAULT_TIMEOUT,
+    _DEFAULT_USER_AGENT, _SCOPE_SETS, _VALID_SCOPES,
+)
+from .errors import *  # noqa: F401,F403
+from .utility import (  # noqa: F401
+    AttribAccessDict, AttribAccessList, api_version, max_version, parse_version_string,
+)
+from .versions import (  # noqa: F401
+    _DICT_VERSION_APPLICATION, _DICT_VERSION_MENTION, _DICT_VERSION_MEDIA, _DICT_VERSION_ACCOUNT,
+    _DICT_VERSION_POLL, _DICT_VERSION_STATUS, _DICT_VERSION_INSTANCE, _DICT_VERSION_HASHTAG,
+    _DICT_VERSION_EMOJI, _DICT_VERSION_RELATIONSHIP, _DICT_VERSION_NOTIFICATION, _DICT_VERSION_CONTEXT,
+    _DICT_VERSION_LIST, _DICT_VERSION_CARD, _DICT_VERSION_SEARCHRESULT, _DICT_VERSION_ACTIVITY,
+    _DICT_VERSION_REPORT, _DICT_VERSION_PUSH, _DICT_VERSION_PUSH_NOTIF, _DICT_VERSION_FILTER,
+    _DICT_VERSION_CONVERSATION, _DICT_VERSION_SCHEDULED_STATUS, _DICT_VERSION_PREFERENCES,
+    _DICT_VERSION_ADMIN_ACCOUNT, _DICT_VERSION_FEATURED_TAG, _DICT_VERSION_MARKER, _DICT_VERSION_REACTION,
+    _DICT_VERSION_ANNOUNCEMENT, _DICT_VERSION_STATUS_EDIT, _DICT_VERSION_FAMILIAR_FOLLOWERS,
+    _DICT_VERSION_ADMIN_DOMAIN_BLOCK, _DICT_VERSION_ADMIN_MEASURE, _DICT_VERSION_ADMIN_DIMENSION,
+    _DICT_VERSION_ADMIN_RETENTION,
+)
 
 # The version Mastodon.py 1.8.1 reports; the library itself covers the API up to
 # mastodon.defaults._SUPPORTED_MASTODON_VERSION.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hmac
 import os
-import re
 import struct
 import threading
 
@@ -52,7 +51,17 @@ _ALERTS_2X = (("update_events", "update"), ("admin_sign_up_events", "admin.sign_
               ("admin_report_events", "admin.report"), ("quote_events", "quote"),
               ("quoted_update_events", "quoted_update"))
 
-_HEADER_PARAM_RE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"?([^";,\s]*)"?')
+# Header parameter names are HTTP tokens (RFC 9110 §5.6.2), compared case-insensitively. The
+# check comes before lower-casing, which would turn some non-ASCII letters ('\u212a') into ASCII.
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~")
+_OWS = " \t"
+
+# aesgcm records carry a 2-byte padding length, so a record size must leave room for it; the
+# upper bound is what RFC 8188's 32-bit record size field can hold.
+_RS_MIN = 3
+_RS_MAX = 2 ** 32 - 1
+_RS_MAX_DIGITS = len(str(_RS_MAX))
+_RS_DEFAULT = 4096
 
 # aes128gcm body header: salt (16) | record size (4) | key id length (1) | key id.
 _AES128GCM_HEADER = 21
@@ -69,18 +78,73 @@ def _alert_value(value):
     return "1" if value else "0"
 
 
-def _header_params(value, name):
-    """``a=b; c=d, e=f`` → ``{'a': 'b', ...}`` (the first value of each name wins)."""
+def _excerpt(text, limit=40):
+    """``repr(text)``, cut short: error messages must not grow with what a peer sent."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
+
+
+def _header_entries(value, name):
+    """``keyid=a; salt="b", dh=c`` → ``[{'keyid': 'a', 'salt': 'b'}, {'dh': 'c'}]``.
+
+    One dict per comma-separated entry: names lower-cased, a pair of quotes around a value
+    removed, the first value of a name in an entry kept; pieces that are not ``token=value`` are
+    skipped. Plain splitting, no regular expression, so the cost stays linear in the length of
+    whatever the peer sent.
+    """
     if value is None:
-        return {}
+        return []
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value).decode("latin-1")
     if not isinstance(value, str):
         raise MastodonPushDecryptError(f"The {name} header must be a str, bytes or None")
-    found = {}
-    for key, item in _HEADER_PARAM_RE.findall(value):
-        found.setdefault(key.lower(), item)
-    return found
+    entries = []
+    for entry_text in value.split(","):
+        if "=" not in entry_text:
+            continue
+        entry = {}
+        for piece in entry_text.split(";"):
+            key, has_value, item = piece.partition("=")
+            key = key.strip(_OWS)
+            if not has_value or not key or not _TOKEN_CHARS.issuperset(key):
+                continue
+            key = key.lower()
+            item = item.strip(_OWS)
+            if len(item) >= 2 and item[0] == item[-1] == '"':
+                item = item[1:-1]
+            entry.setdefault(key, item)
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def _server_key_entry(encryption, crypto_keys):
+    """The ``Crypto-Key`` entry holding the server key for ``encryption``: the one with the same
+    ``keyid`` when both name one, otherwise the first entry with a ``dh``."""
+    keyid = encryption.get("keyid")
+    if keyid is not None:
+        for entry in crypto_keys:
+            if entry.get("keyid") == keyid:
+                return entry
+    return crypto_keys[0]
+
+
+def _record_size(text):
+    """The ``rs`` parameter of the ``Encryption`` header as an int.
+
+    ASCII digits only: ``str.isdigit`` and ``int`` also accept other scripts' digits, and
+    ``isdigit`` superscripts that ``int`` then refuses. Leading zeros are dropped before the
+    length check, so no digit string reaches ``int`` longer than the bound allows.
+    """
+    if not text.isascii() or not text.isdigit():
+        raise MastodonPushDecryptError(f"The Encryption header's rs is not a number: {_excerpt(text)}")
+    digits = text.lstrip("0") or "0"
+    rs = int(digits) if len(digits) <= _RS_MAX_DIGITS else _RS_MAX + 1
+    if not _RS_MIN <= rs <= _RS_MAX:
+        raise MastodonPushDecryptError(
+            f"The Encryption header's rs must be between {_RS_MIN} and {_RS_MAX}, not {_excerpt(text)}")
+    return rs
 
 
 def _b64decode(value, what):
@@ -89,7 +153,7 @@ def _b64decode(value, what):
     try:
         return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except ValueError:
-        raise MastodonPushDecryptError(f"{what} is not valid base64: {value!r}") from None
+        raise MastodonPushDecryptError(f"{what} is not valid base64: {_excerpt(value)}") from None
 
 
 def _looks_aes128gcm(data):
@@ -128,7 +192,7 @@ def _hkdf(salt, ikm, info, length):
     return hmac.digest(prk, info + b"\x01", "sha256")[:length]
 
 
-def _decrypt_single_record(data, private_key, public, auth, encoding, salt=None, dh=None, rs=4096):
+def _decrypt_single_record(data, private_key, public, auth, encoding, salt=None, dh=None, rs=_RS_DEFAULT):
     """The common case, one record (every Mastodon push fits in one): the same key schedule as
     http_ece with fewer objects per message. Returns None when the message needs http_ece."""
     if encoding == "aes128gcm":
@@ -187,7 +251,7 @@ def _describe_ece_failure(error, encoding):
     return f"{encoding} push could not be decrypted: {message}"
 
 
-def _decrypt(data, keys, auth, encoding, salt=None, dh=None, rs=4096):
+def _decrypt(data, keys, auth, encoding, salt=None, dh=None, rs=_RS_DEFAULT):
     private_key, public = keys
     auth = bytes(auth)
     plaintext = _decrypt_single_record(data, private_key, public, auth, encoding, salt=salt, dh=dh, rs=rs)
@@ -226,18 +290,16 @@ def decrypt_push_payload(data, decrypt_params, encryption_header=None, crypto_ke
         raise MastodonIllegalArgumentError("decrypt_params['auth'] must be the auth secret as bytes")
     private_key = _private_key(privkey)
 
-    encryption = _header_params(encryption_header, "Encryption")
-    crypto_key = _header_params(crypto_key_header, "Crypto-Key")
-    if "salt" in encryption and "dh" in crypto_key:
-        salt = _b64decode(encryption["salt"], "The Encryption header's salt")
-        dh = _b64decode(crypto_key["dh"], "The Crypto-Key header's dh")
+    encryption = _header_entries(encryption_header, "Encryption")
+    crypto_key = _header_entries(crypto_key_header, "Crypto-Key")
+    legacy = next((entry for entry in encryption if "salt" in entry), None)
+    server_keys = [entry for entry in crypto_key if "dh" in entry]
+    if legacy is not None and server_keys:
+        salt = _b64decode(legacy["salt"], "The Encryption header's salt")
+        dh = _b64decode(_server_key_entry(legacy, server_keys)["dh"], "The Crypto-Key header's dh")
         if len(salt) != 16:
             raise MastodonPushDecryptError(f"The Encryption header's salt must be 16 bytes, not {len(salt)}")
-        rs = 4096
-        if "rs" in encryption:
-            if not encryption["rs"].isdigit():
-                raise MastodonPushDecryptError(f"The Encryption header's rs is not a number: {encryption['rs']!r}")
-            rs = int(encryption["rs"])
+        rs = _record_size(legacy["rs"]) if "rs" in legacy else _RS_DEFAULT
         try:
             plaintext = _decrypt(data, private_key, auth, "aesgcm", salt=salt, dh=dh, rs=rs)
         except MastodonPushDecryptError as legacy_error:
@@ -251,7 +313,7 @@ def decrypt_push_payload(data, decrypt_params, encryption_header=None, crypto_ke
     elif _looks_aes128gcm(data):
         plaintext = _decrypt(data, private_key, auth, "aes128gcm")
     elif encryption or crypto_key:
-        missing = "salt in the Encryption header" if "salt" not in encryption else "dh in the Crypto-Key header"
+        missing = "salt in the Encryption header" if legacy is None else "dh in the Crypto-Key header"
         raise MastodonPushDecryptError(
             f"Push is not aes128gcm and the aesgcm headers are incomplete: no {missing}")
     else:
