@@ -19,6 +19,8 @@ SECRET_FIELDS = frozenset((
 PERSONAL_FIELDS = frozenset(("email", "unconfirmed_email", "ip", "ips", "canonical_email_hash"))
 SECRET_HEADERS = frozenset(("authorization", "cookie", "set-cookie", "proxy-authorization"))
 MASK = "***"
+# Shortest secret shown with a hint of its ends (Mastodon's tokens have 43 characters).
+_HINT_FROM = 32
 # Shortest value the text backstop replaces: shorter ones are not credentials anyone issues.
 _MIN_BACKSTOP = 8
 # Debug output shows at most this many characters of a body.
@@ -26,11 +28,12 @@ _SHOWN_BODY = 20000
 
 
 def mask(value):
-    """A masked rendering of a secret value: a hint of its ends for long ones, never its middle."""
-    if value is None or value == "":
+    """A masked rendering of a secret value: a hint of its ends for values as long as access
+    tokens are (to tell two tokens apart in a log), never its middle."""
+    if value is None or value == "" or value == b"":
         return value
-    text = str(value)
-    return MASK if len(text) < 12 else text[:3] + MASK + text[-2:]
+    text = value.decode("ascii", "replace") if isinstance(value, (bytes, bytearray)) else str(value)
+    return MASK if len(text) < _HINT_FROM else text[:3] + MASK + text[-2:]
 
 
 def _field(name):

@@ -227,32 +227,62 @@ def _without_query(url):
 def _exchange_once(session, method, url, headers, params, data, json, files, deadline, stream, read_timeout):
     _exchange.deadline = deadline
     _exchange.tickets = tickets = []
+    answered = []
     cut = False
     response = None
     try:
         try:
             response = session.request(method, url, params=params, data=data, json=json, files=files,
                                        headers=headers, timeout=_socket_timeout(deadline, stream, read_timeout),
-                                       allow_redirects=False, stream=True)
+                                       allow_redirects=False, stream=True, hooks={"response": lambda r, *args, **kwargs: answered.append(r)})
             if not stream:
+                if deadline is not None and not tickets:
+                    # A session of the caller's: the watchdog can still cut the body.
+                    sock = socket_of(response)
+                    if sock is not None:
+                        tickets.append(_watchdog.watch(deadline, sock))
                 _read_body(response, deadline)
         finally:
             _exchange.deadline = None
             for ticket in tickets:
                 cut = _watchdog.unwatch(ticket) or cut
+    except ValueError as e:
+        # requests reads the Location of a redirect even when not following it.
+        if answered and getattr(answered[-1], "is_redirect", False):
+            location = answered[-1].headers.get("Location")
+            raise MastodonNetworkError(
+                f"Could not complete request: the server redirected to a malformed URL: {location!r}") from e
+        if cut or _past(deadline):
+            raise MastodonReadTimeout(f"Could not complete request: {e}") from e
+        raise MastodonNetworkError(f"Could not complete request: {e}") from e
     except requests.exceptions.RequestException as e:
         if cut or isinstance(e, (requests.exceptions.ReadTimeout, requests.exceptions.ConnectTimeout)) \
                 or _past(deadline):
             raise MastodonReadTimeout(f"Could not complete request: {e}") from e
         raise MastodonNetworkError(f"Could not complete request: {e}") from e
-    except (ValueError, OSError) as e:
-        # A URL requests cannot read, or a socket error urllib3 did not wrap.
+    except OSError as e:
+        # A socket error urllib3 did not wrap.
         if cut or _past(deadline):
             raise MastodonReadTimeout(f"Could not complete request: {e}") from e
         raise MastodonNetworkError(f"Could not complete request: {e}") from e
     if cut and not stream:
         raise MastodonReadTimeout("Could not complete request: the timeout passed")
     return response
+
+
+def socket_of(response):
+    """The socket a streamed response reads from, or None (a stand-in, or already released)."""
+    raw = getattr(response, "raw", None)
+    if raw is None:
+        return None
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if isinstance(sock, socket.socket):
+        return sock
+    try:
+        sock = raw._fp.fp.raw._sock
+    except AttributeError:
+        return None
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def _past(deadline):

@@ -131,6 +131,10 @@ class Mastodon(Internals):
         """For each given account, the accounts followed by the logged-in user that follow it
         (list of FamiliarFollowers, one per account in the order given)."""
         ids = self.__unpack_id(id, listify=True)
+        if self.__documented_requests():
+            # Servers other than Mastodon read only the documented ``id[]`` query.
+            return self.__api_request("GET", "/api/v1/accounts/familiar_followers",
+                                      self.__generate_params(dict(id=ids)))
         # Sent as a GET with a JSON body, as Mastodon.py does; Mastodon reads it like a query.
         return self.__api_request("GET", "/api/v1/accounts/familiar_followers",
                                   self.__generate_params(dict(id=ids), for_json=True), use_json=True)

@@ -20,14 +20,14 @@ class Mastodon(Internals):
     def poll_vote(self, id: Union[Poll, IdType], choices: Union[int, List[int]]) -> Poll:
         """Vote in a poll; ``choices`` is one option index or a list of them (for multiple-choice polls).
 
-        Returns None, as Mastodon.py 1.8.1 does (fetch the poll again with :meth:`poll` to see the
-        result). Voting twice raises MastodonAPIError.
+        Returns the updated Poll as the server answers it (Mastodon.py 1.8.1 returned None, which
+        no caller can have used). Voting twice raises MastodonAPIError.
         """
         id = self.__unpack_id(id)
         if not isinstance(choices, list):
             choices = list(choices) if isinstance(choices, tuple) else [choices]
         params = self.__generate_params(dict(choices=choices))
-        self.__api_request("POST", f"/api/v1/polls/{id}/votes", params)
+        return self.__api_request("POST", f"/api/v1/polls/{id}/votes", params)
 
     def make_poll(self, options: List[str], expires_in: int, multiple: bool = False, hide_totals: bool = False
                   ) -> Poll:

@@ -36,7 +36,10 @@ def test_poll(server, api):
 ])
 def test_poll_vote_form(server, api, choices, form):
     server.fixture("POST_api_v1_polls_id_votes_200", path="/api/v1/polls/1/votes")
-    assert api.poll_vote(1, choices) is None  # as in Mastodon.py 1.8.1
+    poll = api.poll_vote(1, choices)
+    # The updated poll (Mastodon.py 1.8.1 returned None; servers answer with the poll).
+    assert (poll.id, poll.voted, poll.own_votes, poll.votes_count) == (1, True, [1, 0], 2)
+    assert [option.title for option in poll.options] == ["four twenty", "sixty-nine"]
     assert (server.last.method, server.last.path) == ("POST", "/api/v1/polls/1/votes")
     assert server.last.form == form
 
