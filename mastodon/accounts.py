@@ -363,13 +363,9 @@ class Mastodon(Internals):
             error.status_code, error.reason, error.response = response.status_code, response.reason, response
             raise error
 
-        self.access_token = result["access_token"]
-        self.__set_refresh_token(result.get("refresh_token"))
-        self.__set_token_expired(int(result.get("expires_in", 0) or 0))
-        self.__check_granted_scopes(result.get("scope", ""), scopes)
+        self.__adopt_token(result, scopes)
         if to_file is not None:
             write_secret_file(to_file, [self.access_token, self.api_base_url])
-        self.__logged_in_id = None
         if return_detailed_error:
             return self.access_token, AttribAccessDict()
         return self.access_token

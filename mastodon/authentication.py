@@ -19,7 +19,9 @@ from .defaults import _DEFAULT_SCOPES, _DEFAULT_TIMEOUT, _DEFAULT_USER_AGENT, _S
 from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
 from . import _transport
 from ._credentials import read_secret_file, write_secret_file
+from ._links import ascii_int
 from ._ratelimit import RateLimiter
+from ._state import Caches
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
 from .versions import _DICT_VERSION_APPLICATION, api_version, parse_version_string
@@ -105,15 +107,10 @@ class Mastodon(Internals):
         self._token_expired = datetime.datetime.now()
         self._refresh_token = None
 
-        self.__logged_in_id = None
+        self.__pkce_verifier = None
+        self.__caches = Caches()
         self.__ratelimiter = RateLimiter(ratelimit_method, ratelimit_pacefactor)
         self.request_timeout = request_timeout
-        # Hosts besides the API's that may see the token (the streaming host the server names).
-        self.__extra_trusted_hosts = set()
-        # Mastodon.py's trailing-slash paths → the form this server answered (see internals.__route).
-        self.__path_forms = {}
-        # Whether the server's version string says it is not Mastodon (None: not asked).
-        self.__server_is_other = None
 
         self.session = session if session is not None else _transport.new_session()
 
@@ -200,9 +197,7 @@ class Mastodon(Internals):
     def clear_caches(self):
         """Forget cached server information (version, instance, streaming URL, OAuth metadata)."""
         self.version_check_worked = None
-        for name in ("__instance_v1_cache", "__instance_v2_cache", "__streaming_base_cache",
-                     "__oauth_info_cache", "__logged_in_id"):
-            setattr(self, "_Mastodon" + name, None)
+        self.__caches.clear()
 
     # -----------------------------------------------------------------------------------------
 
@@ -232,7 +227,7 @@ class Mastodon(Internals):
             params["code_challenge_method"] = "S256"
 
         authorize_url = self.api_base_url + "/oauth/authorize"
-        info = getattr(self, "_Mastodon__oauth_info_cache", None)
+        info = self.__caches.oauth_info
         if not skip_server_info and info and info.get("authorization_endpoint"):
             authorize_url = self.__checked_oauth_url(info["authorization_endpoint"], allow_http)
         return authorize_url + "?" + urlencode(params)
@@ -265,7 +260,7 @@ class Mastodon(Internals):
             params = dict(code=code, redirect_uri=redirect_uri)
             grant_type = "authorization_code"
             failure = "Invalid access token or redirect_uris"
-            verifier = code_verifier if code_verifier is not None else getattr(self, "_Mastodon__pkce_verifier", None)
+            verifier = code_verifier if code_verifier is not None else self.__pkce_verifier
             if verifier is not None:
                 params["code_verifier"] = verifier
         elif refresh_token is not None:
@@ -283,22 +278,15 @@ class Mastodon(Internals):
 
         try:
             response = self.__api_request("POST", "/oauth/token", params, do_ratelimiting=False)
-            self.access_token = response["access_token"]
-            self.__set_refresh_token(response.get("refresh_token"))
-            self.__set_token_expired(int(response.get("expires_in", 0) or 0))
+            if not isinstance(response, dict) or not isinstance(response.get("access_token"), str):
+                raise MastodonAPIError("the token answer holds no access token")
         except Exception as e:
             raise MastodonIllegalArgumentError(f"{failure}: {e}") from e
-        self.__pkce_verifier = None
-
-        granted = response.get("scope")
-        if granted is not None:
-            # RFC 6749 5.1: a server may omit the scope when it granted exactly what was asked for.
-            self.__check_granted_scopes(str(granted), scopes)
+        self.__adopt_token(response, scopes)
 
         if to_file is not None:
             write_secret_file(to_file, [self.access_token, self.api_base_url, self.client_id, self.client_secret])
 
-        self.__logged_in_id = None
         if not self.version_check_worked:
             known = (self.mastodon_major, self.mastodon_minor, self.mastodon_patch, self.version_check_worked)
             self.retrieve_mastodon_version()
@@ -306,6 +294,24 @@ class Mastodon(Internals):
                 # A failed fetch must not replace a version the caller gave with 1.0.0.
                 self.mastodon_major, self.mastodon_minor, self.mastodon_patch, self.version_check_worked = known
         return response["access_token"]
+
+    def __adopt_token(self, answer, requested_scopes):
+        """Start using the token of an OAuth token answer (log-in, refresh, sign-up).
+
+        The granted scopes are checked first, so a refused answer leaves the client as it was.
+        """
+        granted = answer.get("scope")
+        if granted is not None:
+            # RFC 6749 5.1: a server may omit the scope when it granted exactly what was asked for.
+            self.__check_granted_scopes(str(granted), requested_scopes)
+        self.access_token = answer["access_token"]
+        self.__set_refresh_token(answer.get("refresh_token"))
+        expires_in = answer.get("expires_in")
+        if isinstance(expires_in, str):
+            expires_in = ascii_int(expires_in)
+        self.__set_token_expired(expires_in if expires_in.__class__ is int else 0)
+        self.__pkce_verifier = None
+        self.__caches.logged_in_id = None
 
     @staticmethod
     def __check_granted_scopes(granted, requested):
@@ -335,7 +341,7 @@ class Mastodon(Internals):
         params = dict(client_id=self.client_id, client_secret=self.client_secret, token=self.access_token)
         self.__api_request("POST", "/oauth/revoke", params)
         self.access_token = None
-        self.__logged_in_id = None
+        self.__caches.logged_in_id = None
 
     @api_version("2.0.0", "2.7.2", _DICT_VERSION_APPLICATION)
     def app_verify_credentials(self) -> Application:
@@ -353,13 +359,13 @@ class Mastodon(Internals):
             info = AttribAccessDict()
         if not isinstance(info, dict):
             info = AttribAccessDict()
-        self.__oauth_info_cache = info
+        self.__caches.oauth_info = info
         return info
 
     @api_version("4.3.0", "4.3.0", "4.4.0")
     def oauth_userinfo(self) -> OAuthUserInfo:
         """OpenID Connect user info for the current token (OAuthUserInfo)."""
-        info = getattr(self, "_Mastodon__oauth_info_cache", None)
+        info = self.__caches.oauth_info
         if info is None:
             info = self.oauth_authorization_server_info()
         url = info.get("userinfo_endpoint") if isinstance(info, dict) else None

@@ -34,9 +34,7 @@ class Mastodon(Internals):
     @api_version("4.0.0", "4.0.0")
     def instance_v2(self) -> InstanceV2:
         """The v2 instance information (InstanceV2)."""
-        instance = self.__api_request("GET", "/api/v2/instance/")
-        self._Mastodon__instance_v2_cache = instance
-        return instance
+        return self.__instance_v2()
 
     @api_version("2.1.2", "2.1.2", _DICT_VERSION_ACTIVITY)
     def instance_activity(self) -> NonPaginatableList[Activity]:

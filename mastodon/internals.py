@@ -35,7 +35,7 @@ from ._media_files import format_focus  # noqa: F401
 from ._ratelimit import MAX_SLEEP
 from .errors import MastodonDeprecationWarning
 from .types_base import AttribAccessDict
-from .versions import check_version, normalize_version_string, parse_version_string
+from .versions import check_version, normalize_version_string, parse_version_string, speaks_mastodon_quirks
 
 log = logging.getLogger("mastodon")
 
@@ -52,6 +52,15 @@ def _ratelimit_attribute(name, doc):
     return property(get, set, doc=doc)
 
 
+def _cache_attribute(name):
+    def get(self):
+        return getattr(self._Mastodon__caches, name)
+
+    def set(self, value):
+        setattr(self._Mastodon__caches, name, value)
+    return property(get, set)
+
+
 class Mastodon:
     """The request core and the helpers every API area shares."""
 
@@ -64,6 +73,14 @@ class Mastodon:
     ratelimit_reset = _ratelimit_attribute("reset", "When the window resets (epoch seconds).")
     ratelimit_lastcall = _ratelimit_attribute("lastcall", "When the last call was made (epoch seconds).")
     ratelimit_pacefactor = _ratelimit_attribute("pacefactor", "How much faster than even spacing pace mode runs.")
+
+    # Mastodon.py's names of cached state (user code and tests read and reset them), kept as
+    # views of the one cache container.
+    __logged_in_id = _cache_attribute("logged_in_id")
+    __instance_v1_cache = _cache_attribute("instance_v1")
+    __instance_v2_cache = _cache_attribute("instance_v2")
+    __streaming_base_cache = _cache_attribute("streaming_base")
+    __oauth_info_cache = _cache_attribute("oauth_info")
 
     # -----------------------------------------------------------------------------------------
     # Mastodon.py's private helpers
@@ -104,7 +121,7 @@ class Mastodon:
     def __check_version(self, created_ver, last_changed_ver, return_value_ver, name):
         """The ``@api_version`` gate: refuse calls the server is too old for."""
         check_version((self.mastodon_major, self.mastodon_minor, self.mastodon_patch), self.version_check_worked,
-                      getattr(self, "version_check_mode", "none"), created_ver, last_changed_ver,
+                      self.version_check_mode, created_ver, last_changed_ver,
                       return_value_ver, name)
 
     def __version_at_least(self, version_str):
@@ -117,7 +134,7 @@ class Mastodon:
     def __documented_requests(self):
         """Whether to send the documented form of requests where Mastodon.py 1.8.1 sends a quirky
         one that only Mastodon accepts: for servers whose version says they are something else."""
-        return self._Mastodon__server_is_other is True
+        return self.__caches.server_is_other is True
 
     # -----------------------------------------------------------------------------------------
     # Request core
@@ -142,7 +159,7 @@ class Mastodon:
             retried = self.__exchange(method, other_form, params, files, headers, access_token_override,
                                       base_url_override, do_ratelimiting, use_json)
             if retried.status_code != 404:
-                self._Mastodon__path_forms[endpoint.rstrip("/") + "/"] = other_form
+                self.__caches.path_forms[endpoint.rstrip("/") + "/"] = other_form
                 endpoint, response = other_form, retried
         if not skip_error_check:
             raise_for_status(response)
@@ -180,7 +197,7 @@ class Mastodon:
         if not endpoint.endswith("/") or len(endpoint) < 2 or base_url_override is not None:
             return endpoint, None
         documented = endpoint.rstrip("/")
-        known = self._Mastodon__path_forms.get(endpoint)
+        known = self.__caches.path_forms.get(endpoint)
         if known is not None:
             return known, None
         if self.__documented_requests():
@@ -189,7 +206,7 @@ class Mastodon:
 
     def __request_params(self, params, lang_override):
         params = dict(params) if params else {}
-        lang = lang_override if lang_override is not None else getattr(self, "lang", None)
+        lang = lang_override if lang_override is not None else self.lang
         if lang is not None:
             params["lang"] = lang
         return params
@@ -210,7 +227,7 @@ class Mastodon:
         return host in self.__trusted_hosts()
 
     def __trusted_hosts(self):
-        return self._Mastodon__extra_trusted_hosts
+        return self.__caches.trusted_hosts
 
     def __request_headers(self, url, headers, access_token_override):
         request_headers = dict(headers) if headers else {}
@@ -306,7 +323,7 @@ class Mastodon:
     def __debug_response(self, response):
         if not self.__debug_enabled():
             return
-        secrets = (self.access_token, self.client_secret, getattr(self, "_refresh_token", None))
+        secrets = (self.access_token, self.client_secret, self._refresh_token)
         content = response.content
         self.__debug_emit([f"Response code: {response.status_code}",
                            f"Response headers: {_redaction.masked_headers(response.headers)}",
@@ -324,23 +341,27 @@ class Mastodon:
     def __instance(self):
         """GET /api/v1/instance/ without a version check (used by the version check itself)."""
         instance = self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
-        self._Mastodon__instance_v1_cache = instance
+        self.__caches.instance_v1 = instance
+        version = instance.get("version") if isinstance(instance, dict) else None
+        self.__caches.server_is_other = not speaks_mastodon_quirks(version)
+        return instance
+
+    def __instance_v2(self):
+        """GET /api/v2/instance/, remembered."""
+        instance = self.__api_request("GET", "/api/v2/instance/")
+        self.__caches.instance_v2 = instance
         return instance
 
     def __instance_v2_cached(self):
-        cached = getattr(self, "_Mastodon__instance_v2_cache", None)
-        if cached is None:
-            cached = self.__api_request("GET", "/api/v2/instance/")
-            self._Mastodon__instance_v2_cache = cached
-        return cached
+        cached = self.__caches.instance_v2
+        return cached if cached is not None else self.__instance_v2()
 
     def __get_logged_in_id(self):
         """The logged-in account's id, fetched once per token."""
-        cached = getattr(self, "_Mastodon__logged_in_id", None)
-        if cached is None:
-            cached = self.__api_request("GET", "/api/v1/accounts/verify_credentials").id
-            self._Mastodon__logged_in_id = cached
-        return cached
+        caches = self.__caches
+        if caches.logged_in_id is None:
+            caches.logged_in_id = self.__api_request("GET", "/api/v1/accounts/verify_credentials").id
+        return caches.logged_in_id
 
 
 def header_text_long(headers, name):

@@ -16,7 +16,7 @@ from .errors import (
 )
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict, AttribAccessList, PaginationInfo  # noqa: F401 (re-exported)
-from .versions import api_version, max_version, parse_version_string, speaks_mastodon_quirks  # noqa: F401
+from .versions import api_version, max_version, parse_version_string  # noqa: F401 (re-exported)
 
 if IMPL_HAS_BLURHASH:
     import blurhash
@@ -44,9 +44,7 @@ class Mastodon(Internals):
         :class:`MastodonVersionError` is raised).
         """
         try:
-            raw_version = self.__instance()["version"]
-            self._Mastodon__server_is_other = not speaks_mastodon_quirks(raw_version)
-            version_str = self.__normalize_version_string(raw_version)
+            version_str = self.__normalize_version_string(self.__instance()["version"])
             major, minor, patch = parse_version_string(version_str)
             worked = True
         except (MastodonError, KeyError, TypeError, AttributeError) as e:
