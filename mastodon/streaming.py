@@ -33,8 +33,10 @@ __all__ = ["StreamListener", "CallbackStreamListener", "StreamHandle"]
 # Read size for chunked responses: urllib3 hands out each HTTP chunk as soon as it arrives (never
 # waiting to fill the buffer), so a large size costs no latency and saves a Python round per byte.
 _CHUNK_SIZE = 64 * 1024
-# A line longer than this is not an event a server would send; refusing it keeps memory bounded.
+# A line (or an event) longer than this is not one a server would send; refusing it keeps
+# memory bounded.
 _MAX_LINE_BYTES = 16 * 1024 * 1024
+_MAX_EVENT_BYTES = 16 * 1024 * 1024
 
 # Mastodon sends ``:thump`` every 15 s; three missed heartbeats mean the connection is dead.
 _DEFAULT_LIVENESS_SEC = 45
@@ -43,9 +45,10 @@ _DEFAULT_RECONNECT_MAX_WAIT_SEC = 60
 _HEALTHY_AFTER_SEC = 60
 # How many recently delivered ids per kind are remembered to drop duplicates after a reconnect.
 _RECENT_IDS = 4096
-# At most this many REST pages per kind are fetched to fill one gap.
-_BACKFILL_MAX_PAGES = 50
-_BACKFILL_PAGE = 40
+# Mastodon caps pages at 40 statuses and 80 notifications; other servers may cap them lower,
+# commonly at 20 (the usual default) or 40. A short page of such a size may be that cap rather
+# than the end of the gap, so it is confirmed with one more request until the cap is known.
+_FOREIGN_PAGE_CAPS = frozenset((20, 40))
 
 # Event names are dispatched to ``on_<name>``; these would reach methods that are not event
 # handlers, so a server sending them gets ``on_unknown_event`` instead.
@@ -118,7 +121,8 @@ class StreamListener:
         """A new status appeared (Status)."""
 
     def on_delete(self, status_id):
-        """A status was deleted; ``status_id`` is its id (an int)."""
+        """A status was deleted; ``status_id`` is its id (an int; a string when it is not a
+        number of ASCII digits within ``int()``'s limit)."""
 
     def on_notification(self, notification):
         """A new notification (Notification)."""
@@ -147,6 +151,16 @@ class StreamListener:
     def on_abort(self, err):
         """The stream failed (``err`` is the exception about to be raised, or the error that
         triggers a reconnect in async mode with ``reconnect_async``)."""
+
+    def on_gap(self, kind, after_id, before_id):
+        """Events were missed while disconnected and will not be delivered (with ``backfill``,
+        when ``backfill_max_pages`` was reached or the REST API failed).
+
+        ``kind`` is ``"update"`` or ``"notification"``; the missed items are those with ids
+        after ``after_id`` and before ``before_id`` (both exclusive; ``before_id`` None: up to
+        the live stream). Called before the newer events are delivered; they can be read with
+        e.g. ``timeline_home(since_id=after_id, max_id=before_id)``.
+        """
 
     def on_unknown_event(self, name, unknown_event=None):
         """An event without a handler of its own: its name and its decoded payload."""
@@ -178,7 +192,10 @@ class StreamListener:
         chunks = iter(response.iter_content(chunk_size=_chunk_size_for(response)))
         pending = []  # pieces of a line not yet terminated
         pending_size = 0
+        # The event being collected: each field's lines in a list, joined once at its end, so
+        # that an event of many ``data:`` lines costs linear time.
         event = {}
+        event_size = 0
         while True:
             try:
                 chunk = next(chunks)
@@ -216,15 +233,29 @@ class StreamListener:
                     line = line[:-1]
                 if not line:
                     if event:
-                        self._dispatch(event)
+                        self._dispatch({key: "\n".join(values) for key, values in event.items()})
                         event = {}
+                        event_size = 0
                 elif line[0] == ":":
                     self.handle_heartbeat()
                 else:
-                    event = self._parse_line(line, event)
+                    key, sep, value = line.partition(":")
+                    if not sep:
+                        raise _malformed("Malformed event.")
+                    if value[:1] == " ":
+                        value = value[1:]
+                    event_size += len(value) + 1
+                    if event_size > _MAX_EVENT_BYTES:
+                        raise _malformed("Event too large", event_size)
+                    values = event.get(key)
+                    if values is None:
+                        event[key] = [value]
+                    else:
+                        values.append(value)
 
     def _parse_line(self, line, event):
-        """Add one ``key: value`` line to the event being collected and return it."""
+        """Add one ``key: value`` line to an event dict of strings and return it (Mastodon.py's
+        helper, kept for subclasses; :meth:`handle_stream` collects lines itself)."""
         if line.startswith(":"):
             self.handle_heartbeat()
             return event
@@ -255,14 +286,17 @@ class StreamListener:
             try:
                 payload = parse_json_bytes(data)
             except (ValueError, RecursionError):
-                raise _malformed("Bad JSON", data[:1000]) from None
-            if name in _ID_PAYLOAD_EVENTS and payload.__class__ is str and payload.isdigit():
-                payload = int(payload)
+                # A bare number with more digits than int() accepts: an id all the same.
+                if name not in _ID_PAYLOAD_EVENTS or not (data.isascii() and data.isdigit()):
+                    raise _malformed("Bad JSON", data[:1000]) from None
+                payload = data
+            if name in _ID_PAYLOAD_EVENTS and payload.__class__ is str:
+                payload = _int_id(payload)
         for_stream = event.get("stream")
         if for_stream is not None:
             try:
                 for_stream = json.loads(for_stream)
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass
         # The stream read by this thread (if the library opened it) may drop the event: a
         # duplicate after a reconnect, or anything after close().
@@ -295,6 +329,17 @@ class StreamListener:
         self.on_any_event(name, payload, for_stream)
 
 
+def _int_id(text):
+    """An id of ASCII digits as an int, like the ids of REST answers; anything else (other
+    Unicode digits such as ``"²"``, or more digits than ``int()`` accepts) stays a string."""
+    if text.isascii() and text.isdigit():
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    return text
+
+
 def _chunk_size_for(response):
     """Large reads, except on a raw body of unknown length without chunked framing: there
     urllib3 would wait for the whole buffer to fill, so events are read byte by byte."""
@@ -309,14 +354,15 @@ class CallbackStreamListener(StreamListener):
 
     ``local_update_handler`` receives only the updates of local accounts (no ``@`` in ``acct``).
     The keyword for encrypted messages is spelt ``encryted_message_handler``, as in Mastodon.py;
-    ``encrypted_message_handler`` is accepted too.
+    ``encrypted_message_handler`` is accepted too. ``gap_handler(kind, after_id, before_id)``
+    receives :meth:`StreamListener.on_gap`.
     """
 
     def __init__(self, update_handler=None, local_update_handler=None, delete_handler=None,
                  notification_handler=None, conversation_handler=None, unknown_event_handler=None,
                  status_update_handler=None, filters_changed_handler=None, announcement_handler=None,
                  announcement_reaction_handler=None, announcement_delete_handler=None,
-                 encryted_message_handler=None, encrypted_message_handler=None):
+                 encryted_message_handler=None, encrypted_message_handler=None, gap_handler=None):
         super().__init__()
         self.update_handler = update_handler
         self.local_update_handler = local_update_handler
@@ -330,6 +376,7 @@ class CallbackStreamListener(StreamListener):
         self.announcement_reaction_handler = announcement_reaction_handler
         self.announcement_delete_handler = announcement_delete_handler
         self.encryted_message_handler = encryted_message_handler or encrypted_message_handler
+        self.gap_handler = gap_handler
 
     def on_update(self, status):
         if self.update_handler is not None:
@@ -378,6 +425,10 @@ class CallbackStreamListener(StreamListener):
         if self.encryted_message_handler is not None:
             self.encryted_message_handler(unclear)
 
+    def on_gap(self, kind, after_id, before_id):
+        if self.gap_handler is not None:
+            self.gap_handler(kind, after_id, before_id)
+
     def on_unknown_event(self, name, unknown_event=None):
         if self.unknown_event_handler is not None:
             self.unknown_event_handler(name, unknown_event)
@@ -389,13 +440,29 @@ class CallbackStreamListener(StreamListener):
 
 def _id_order(value):
     """Sort key for ids: numerically for numbers, by length then text for other strings
-    (fixed-width flake ids sort by time that way)."""
-    if value.__class__ is int:
-        return (0, value, "")
-    text = str(value)
-    if text.isdigit():
-        return (0, int(text), "")
+    (fixed-width flake ids sort by time that way).
+
+    Numbers are compared as digit strings (by length, then text), never through ``int()``: that
+    would fail on non-ASCII digits and past Python's int-string limit."""
+    try:
+        text = str(value)
+    except ValueError:  # an int past the int-string limit: beyond any id of readable length
+        return (0, float("inf"), "")
+    if text.isascii() and text.isdigit():
+        digits = text.lstrip("0") or "0"
+        return (0, len(digits), digits)
     return (1, len(text), text)
+
+
+def _is_id(value):
+    return value.__class__ is int or value.__class__ is str
+
+
+def _newer(one, other):
+    """Whether id ``one`` sorts after id ``other`` (two ints, the usual case, compare directly)."""
+    if one.__class__ is int and other.__class__ is int:
+        return one > other
+    return _id_order(one) > _id_order(other)
 
 
 class _EventGate:
@@ -413,8 +480,8 @@ class _EventGate:
         if name not in self.kinds or not isinstance(payload, dict):
             return True
         event_id = payload.get("id")
-        if event_id is None:
-            return True
+        if not _is_id(event_id):
+            return True  # nothing to remember it by (and a list or dict id is not hashable)
         order, seen = self._recent[name]
         if event_id in seen:
             return False
@@ -423,7 +490,7 @@ class _EventGate:
         if len(order) > self._remember:
             seen.discard(order.popleft())
         last = self.last_id.get(name)
-        if last is None or _id_order(event_id) > _id_order(last):
+        if last is None or _newer(event_id, last):
             self.last_id[name] = event_id
         return True
 
@@ -538,7 +605,7 @@ class StreamHandle:
     def __init__(self, connect, listener, reconnect_async=False,
                  reconnect_async_wait_sec=5, *, backfill_sources=(),
                  liveness_timeout=_DEFAULT_LIVENESS_SEC, reconnect_max_wait_sec=_DEFAULT_RECONNECT_MAX_WAIT_SEC,
-                 healthy_after=_HEALTHY_AFTER_SEC):
+                 healthy_after=_HEALTHY_AFTER_SEC, backfill_max_pages=None):
         self.closed = False
         self.running = False
         self.connection = None
@@ -549,9 +616,10 @@ class StreamHandle:
         self.reconnect_async = reconnect_async
         self.reconnect_async_wait_sec = reconnect_async_wait_sec
         self.liveness_timeout = liveness_timeout
+        self.backfill_max_pages = backfill_max_pages
         self._connect = connect
         self._backfill_sources = list(backfill_sources or ())
-        self._gate = _EventGate([kind for kind, _ in self._backfill_sources]) if self._backfill_sources else None
+        self._gate = _EventGate([source.kind for source in self._backfill_sources]) if self._backfill_sources else None
         self._backoff = _Backoff(reconnect_async_wait_sec, reconnect_max_wait_sec, healthy_after,
                                  rng=self._random)
         self._stop = threading.Event()
@@ -674,6 +742,13 @@ class StreamHandle:
                     self._report(error)
                     _close_quietly(response)
                     continue
+                except Exception as error:
+                    # A handler raised on a backfilled event: as for a live one, log it and start
+                    # over; the events already handed over count as seen.
+                    self.last_error = error
+                    log.error("Stream listener raised during backfill; reconnecting", exc_info=True)
+                    _close_quietly(response)
+                    continue
             self.reconnects += 1
             self.reconnecting = False
             return response
@@ -738,20 +813,23 @@ class StreamHandle:
         """Fetch what arrived while disconnected and deliver it, oldest first, before the live
         events. Kinds the listener has not seen yet are skipped (there is no gap to fill)."""
         per_kind = []
-        for kind, fetch in self._backfill_sources:
-            last = self._gate.last_id.get(kind)
+        gaps = []
+        for source in self._backfill_sources:
+            last = self._gate.last_id.get(source.kind)
             if last is None:
                 continue
-            try:
-                items = _fetch_after(fetch, last)
-            except MastodonNetworkError:
-                raise
-            except Exception as error:  # e.g. a 403 for a token without the scope: no backfill
-                log.warning("Could not backfill %s events: %s", kind, error)
-                continue
-            per_kind.append([(kind, item) for item in items])
-        if not per_kind:
-            return
+            items, before = source.read(last, self.backfill_max_pages)
+            if before is not _NO_GAP:
+                gaps.append((source.kind, last, before))
+            per_kind.append([(source.kind, item) for item in items])
+        # The skipped ranges are older than anything fetched, so they are reported first.
+        on_gap = getattr(self.listener, "on_gap", None)
+        if callable(on_gap):
+            for kind, after, before in gaps:
+                try:
+                    on_gap(kind, after, before)
+                except Exception:  # the events after the gap must still be delivered
+                    log.exception("on_gap raised")
         merged = per_kind[0] if len(per_kind) == 1 else sorted(
             (entry for entries in per_kind for entry in entries), key=_created_order)
         deliver = getattr(self.listener, "_deliver", None)
@@ -770,27 +848,96 @@ def _created_order(entry):
     return (timestamp, _id_order(entry[1].get("id")))
 
 
-def _fetch_after(fetch, last_id):
-    """Every item newer than ``last_id``, oldest first, paging forward with ``min_id``."""
-    collected = {}
-    min_id = last_id
-    for _ in range(_BACKFILL_MAX_PAGES):
-        page = fetch(min_id)
-        if not page:
-            break
-        newest = min_id
-        for item in page:
-            item_id = item.get("id") if isinstance(item, dict) else None
-            if item_id is None:
-                continue
+_NO_GAP = object()
+
+
+class _BackfillSource:
+    """Where the missed events of one kind are read: ``fetch(since_id, max_id, limit)`` returns
+    one page of items newer than ``since_id`` and older than ``max_id`` (None: no bound), newest
+    first, as Mastodon's timelines do. ``limit`` is the largest page the endpoint gives."""
+
+    def __init__(self, kind, fetch, limit):
+        self.kind = kind
+        self.fetch = fetch
+        self.limit = limit
+        self._cap_learned = False
+
+    def read(self, since_id, max_pages=None):
+        """Every item newer than ``since_id``, oldest first, and what could not be read.
+
+        Pages are read from the present backward (``since_id`` with ``max_id``), so that a
+        ``max_pages`` cap skips the oldest part of the gap and the newest events are delivered.
+        Returns ``(items, before)``: ``before`` is ``_NO_GAP`` when everything was read, else
+        the items after ``since_id`` and before ``before`` (None: up to the present) are missing.
+        """
+        collected = {}
+        floor = _id_order(since_id)
+        max_id = ceiling = None
+        pages = 0
+        probing = 0  # the size of a short page that may be the server's own cap
+        while True:
+            if max_pages is not None and pages >= max_pages:
+                log.warning("Backfill of %s events stopped after %d pages (backfill_max_pages): the newest "
+                            "were delivered, the older ones after id %s and before id %s were skipped",
+                            self.kind, pages, since_id, max_id)
+                return _oldest_first(collected), max_id
+            try:
+                page = self.fetch(since_id, max_id, self.limit)
+            except MastodonNetworkError:
+                raise  # the whole backfill is tried again with the next connection
+            except Exception as error:  # e.g. a 403 for a token without the scope, a rate limit
+                self._warn_failed(since_id, max_id, error)
+                return _oldest_first(collected), max_id
+            pages += 1
+            if not isinstance(page, list):
+                self._warn_failed(since_id, max_id, f"the answer is not a list: {page!r:.200}")
+                return _oldest_first(collected), max_id
+            oldest, oldest_key, beyond = _collect(page, floor, ceiling, collected)
+            if probing:
+                if oldest is not None:
+                    # More behind a short page: that page was the server's cap; ask for it from
+                    # now on, so that a short page means the end again.
+                    self.limit = probing
+                    self._cap_learned = True
+                probing = 0
+            if oldest is None:
+                if beyond and len(page) >= self.limit:
+                    # The server ignores max_id: what is older cannot be reached.
+                    self._warn_failed(since_id, max_id, "the server ignores max_id")
+                    return _oldest_first(collected), max_id
+                return _oldest_first(collected), _NO_GAP
+            if len(page) < self.limit:
+                if self._cap_learned or len(page) not in _FOREIGN_PAGE_CAPS:
+                    return _oldest_first(collected), _NO_GAP
+                probing = len(page)
+            max_id, ceiling = oldest, oldest_key
+
+    def _warn_failed(self, since_id, max_id, error):
+        log.warning("Could not backfill %s events: those after id %s and before %s were skipped: %s",
+                    self.kind, since_id, "the live stream" if max_id is None else f"id {max_id}", error)
+
+
+def _collect(page, floor, ceiling, collected):
+    """Add the page's items with ids between ``floor`` and ``ceiling`` (sort keys, exclusive;
+    None: no ceiling) to ``collected``. Returns the oldest id added and its key (None if none),
+    and whether the page held items at or above the ceiling."""
+    oldest = oldest_key = None
+    beyond = False
+    for item in page:
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not _is_id(item_id):
+            continue
+        key = _id_order(item_id)
+        if ceiling is not None and key >= ceiling:
+            beyond = True
+        elif key > floor:
             collected[item_id] = item
-            if _id_order(item_id) > _id_order(newest):
-                newest = item_id
-        if newest == min_id:
-            break
-        min_id = newest
-    else:
-        log.warning("Backfill stopped after %d pages; older missed events are skipped", _BACKFILL_MAX_PAGES)
+            if oldest_key is None or key < oldest_key:
+                oldest, oldest_key = item_id, key
+    return oldest, oldest_key, beyond
+
+
+def _oldest_first(collected):
     return [collected[key] for key in sorted(collected, key=_id_order)]
 
 

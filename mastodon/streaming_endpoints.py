@@ -5,7 +5,9 @@ Every ``stream_*`` method blocks and hands events to the listener until the stre
 background (``run_async=True``), which with ``reconnect_async=True`` survives network failures.
 Options beyond Mastodon.py's come last: ``backfill`` (fetch what was missed while disconnected),
 ``liveness_timeout`` (seconds of silence after which the connection counts as dead; None turns
-the check off) and ``reconnect_max_wait_sec`` (cap of the reconnect backoff).
+the check off), ``reconnect_max_wait_sec`` (cap of the reconnect backoff) and
+``backfill_max_pages`` (at most this many REST pages per kind of event after each reconnect;
+None, the default, fetches the whole gap).
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetw
 from .internals import Mastodon as Internals
 from .return_types import IdType, Optional
 from .streaming import (
-    _BACKFILL_PAGE, _DEFAULT_LIVENESS_SEC, _DEFAULT_RECONNECT_MAX_WAIT_SEC, StreamHandle, StreamListener,
+    _DEFAULT_LIVENESS_SEC, _DEFAULT_RECONNECT_MAX_WAIT_SEC, StreamHandle, StreamListener, _BackfillSource,
 )
 from .versions import _DICT_VERSION_STATUS, api_version
 
 _LIVENESS = _DEFAULT_LIVENESS_SEC
 _MAX_WAIT = _DEFAULT_RECONNECT_MAX_WAIT_SEC
+# The largest ``limit`` Mastodon accepts: backfill reads the fewest pages with it.
+_STATUS_PAGE = 40
+_NOTIFICATION_PAGE = 80
 
 
 class Mastodon(Internals):
@@ -33,25 +38,28 @@ class Mastodon(Internals):
                     timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
                     reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                     backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
-                    reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
+                    reconnect_max_wait_sec: float = _MAX_WAIT,
+                    backfill_max_pages: Optional[int] = None) -> Optional[StreamHandle]:
         """Stream the logged-in user's home timeline and notifications to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``). With ``backfill``, statuses and
-        notifications missed while reconnecting are fetched and delivered first. Raises
-        :class:`MastodonNetworkError` when the stream cannot be opened.
+        notifications missed while reconnecting are fetched and delivered first; with
+        ``backfill_max_pages`` too, only the newest of a longer gap are, and the listener's
+        ``on_gap`` learns what was skipped. Raises :class:`MastodonNetworkError` when the stream
+        cannot be opened or :class:`MastodonIllegalArgumentError` for a bad option.
         """
         return self.__stream("/api/v1/streaming/user", listener, run_async=run_async, timeout=timeout,
                              reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
                              backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
     def stream_public(self, listener: StreamListener, run_async: bool = False,
                       timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
                       reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                       local: bool = False, remote: bool = False, backfill: bool = False,
-                      liveness_timeout: Optional[float] = _LIVENESS, reconnect_max_wait_sec: float = _MAX_WAIT
-                      ) -> Optional[StreamHandle]:
+                      liveness_timeout: Optional[float] = _LIVENESS, reconnect_max_wait_sec: float = _MAX_WAIT,
+                      backfill_max_pages: Optional[int] = None) -> Optional[StreamHandle]:
         """Stream the federated timeline (only local statuses with ``local``, only remote ones
         with ``remote``) to ``listener``.
 
@@ -64,27 +72,30 @@ class Mastodon(Internals):
         return self.__stream(endpoint, listener, run_async=run_async, timeout=timeout,
                              reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
                              backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
     def stream_local(self, listener: StreamListener, run_async: bool = False,
                      timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
                      reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                      backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
-                     reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
+                     reconnect_max_wait_sec: float = _MAX_WAIT,
+                     backfill_max_pages: Optional[int] = None) -> Optional[StreamHandle]:
         """Stream the local timeline to ``listener``. Deprecated: same as
         ``stream_public(listener, local=True)``."""
         return self.stream_public(listener, run_async=run_async, timeout=timeout, reconnect_async=reconnect_async,
                                   reconnect_async_wait_sec=reconnect_async_wait_sec, local=True,
                                   backfill=backfill, liveness_timeout=liveness_timeout,
-                                  reconnect_max_wait_sec=reconnect_max_wait_sec)
+                                  reconnect_max_wait_sec=reconnect_max_wait_sec,
+                                  backfill_max_pages=backfill_max_pages)
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
     def stream_hashtag(self, tag: str, listener: StreamListener, local: bool = False, run_async: bool = False,
                        timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
                        reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                        backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
-                       reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
+                       reconnect_max_wait_sec: float = _MAX_WAIT,
+                       backfill_max_pages: Optional[int] = None) -> Optional[StreamHandle]:
         """Stream the statuses with hashtag ``tag`` (given without ``#``; only local ones with
         ``local``) to ``listener``.
 
@@ -99,14 +110,15 @@ class Mastodon(Internals):
         return self.__stream(endpoint, listener, run_async=run_async, timeout=timeout,
                              reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
                              backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
     def stream_list(self, id: IdType, listener: StreamListener, run_async: bool = False,
                     timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
                     reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                     backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
-                    reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
+                    reconnect_max_wait_sec: float = _MAX_WAIT,
+                    backfill_max_pages: Optional[int] = None) -> Optional[StreamHandle]:
         """Stream the timeline of list ``id`` to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``).
@@ -115,14 +127,15 @@ class Mastodon(Internals):
         return self.__stream(f"/api/v1/streaming/list?list={id}", listener, run_async=run_async, timeout=timeout,
                              reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
                              backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
 
     @api_version("2.6.0", "2.6.0", _DICT_VERSION_STATUS)
     def stream_direct(self, listener: StreamListener, run_async: bool = False,
                       timeout: float = _DEFAULT_STREAM_TIMEOUT, reconnect_async: bool = False,
                       reconnect_async_wait_sec: float = _DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                       backfill: bool = False, liveness_timeout: Optional[float] = _LIVENESS,
-                      reconnect_max_wait_sec: float = _MAX_WAIT) -> Optional[StreamHandle]:
+                      reconnect_max_wait_sec: float = _MAX_WAIT,
+                      backfill_max_pages: Optional[int] = None) -> Optional[StreamHandle]:
         """Stream the user's direct conversations (``on_conversation``) to ``listener``.
 
         Returns None (blocking) or a StreamHandle (``run_async``). ``backfill`` has nothing to
@@ -131,7 +144,7 @@ class Mastodon(Internals):
         return self.__stream("/api/v1/streaming/direct", listener, run_async=run_async, timeout=timeout,
                              reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
                              backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec)
+                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
 
     @api_version("2.5.0", "2.5.0", "2.5.0")
     def stream_healthy(self) -> bool:
@@ -168,12 +181,16 @@ class Mastodon(Internals):
 
     def __stream(self, endpoint, listener, params=None, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
                  reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
-                 backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT):
+                 backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT,
+                 backfill_max_pages=None):
         """Open ``endpoint`` on the streaming server and feed ``listener``; see the stream_* methods."""
         if not callable(getattr(listener, "handle_stream", None)):
             raise MastodonIllegalArgumentError("The listener must be a StreamListener (it needs handle_stream).")
         if liveness_timeout is not None and liveness_timeout < 0:
             raise MastodonIllegalArgumentError("liveness_timeout must be positive (or None to turn it off).")
+        if backfill_max_pages is not None and (not isinstance(backfill_max_pages, int)
+                                               or isinstance(backfill_max_pages, bool) or backfill_max_pages < 1):
+            raise MastodonIllegalArgumentError("backfill_max_pages must be a positive int (or None for no cap).")
         url = self.__get_streaming_base() + endpoint
         params = dict(params) if params else {}
 
@@ -202,7 +219,7 @@ class Mastodon(Internals):
         sources = self.__backfill_sources(endpoint) if backfill else ()
         handle = StreamHandle(connect, listener, reconnect_async, reconnect_async_wait_sec,
                               backfill_sources=sources, liveness_timeout=liveness_timeout,
-                              reconnect_max_wait_sec=reconnect_max_wait_sec)
+                              reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
         if not run_async:
             handle._run_blocking(connect())
             return None
@@ -216,26 +233,30 @@ class Mastodon(Internals):
         return handle._start(response)
 
     def __backfill_sources(self, endpoint):
-        """``(event name, fetch(min_id))`` pairs: where a stream's missed events can be read."""
+        """Where a stream's missed events can be read: one ``_BackfillSource`` per event kind."""
         path, _, query = endpoint.partition("?")
         query = dict(parse_qsl(query, keep_blank_values=True))
 
-        def source(kind, rest_endpoint, local=None, remote=None):
-            def fetch(min_id):
-                params = self.__generate_params(dict(local=local, remote=remote, min_id=min_id,
-                                                     limit=_BACKFILL_PAGE))
+        def source(kind, rest_endpoint, page, local=None, remote=None):
+            def fetch(since_id, max_id, limit):
+                params = self.__generate_params(dict(local=local, remote=remote, max_id=max_id,
+                                                     since_id=since_id, limit=limit))
                 return self.__api_request("GET", rest_endpoint, params)
-            return (kind, fetch)
+            return _BackfillSource(kind, fetch, page)
+
+        def statuses(rest_endpoint, local=None, remote=None):
+            return source("update", rest_endpoint, _STATUS_PAGE, local=local, remote=remote)
 
         if path == "/api/v1/streaming/user":
-            return [source("update", "/api/v1/timelines/home"), source("notification", "/api/v1/notifications")]
+            return [statuses("/api/v1/timelines/home"),
+                    source("notification", "/api/v1/notifications", _NOTIFICATION_PAGE)]
         if path == "/api/v1/streaming/user/notification":
-            return [source("notification", "/api/v1/notifications")]
+            return [source("notification", "/api/v1/notifications", _NOTIFICATION_PAGE)]
         if path.startswith("/api/v1/streaming/public"):
-            return [source("update", "/api/v1/timelines/public", local=path.endswith("/local") or None,
-                           remote=path.endswith("/remote") or None)]
+            return [statuses("/api/v1/timelines/public", local=path.endswith("/local") or None,
+                             remote=path.endswith("/remote") or None)]
         if path.startswith("/api/v1/streaming/hashtag") and query.get("tag"):
-            return [source("update", f"/api/v1/timelines/tag/{query['tag']}", local=path.endswith("/local") or None)]
+            return [statuses(f"/api/v1/timelines/tag/{query['tag']}", local=path.endswith("/local") or None)]
         if path == "/api/v1/streaming/list" and query.get("list"):
-            return [source("update", f"/api/v1/timelines/list/{query['list']}")]
+            return [statuses(f"/api/v1/timelines/list/{query['list']}")]
         return []

@@ -322,8 +322,9 @@ def test_heartbeats_keep_a_quiet_stream_alive(stream_api, sse):
 
 
 class Timeline:
-    """REST side of a timeline: items 1..head, answering ``min_id``/``limit`` like Mastodon
-    (the ``limit`` items just above ``min_id``, newest first)."""
+    """REST side of a timeline: items 1..head, answering like Mastodon (newest first): with
+    ``min_id`` the ``limit`` items just above it, else the newest ``limit`` items between
+    ``since_id`` and ``max_id``."""
 
     def __init__(self, head=0, extra=None):
         self.head = head
@@ -331,10 +332,14 @@ class Timeline:
 
     def __call__(self, recorded):
         query = dict(recorded.query)
-        min_id = int(query.get("min_id", 0))
         limit = int(query.get("limit", 20))
-        top = min(self.head, min_id + limit)
-        return Response(200, [dict(self.extra, id=str(i)) for i in range(top, min_id, -1)])
+        top = min(self.head, int(query.get("max_id", self.head + 1)) - 1)
+        if "min_id" in query:
+            low = int(query["min_id"])
+            top = min(top, low + limit)
+        else:
+            low = max(int(query.get("since_id", 0)), top - limit)
+        return Response(200, [dict(self.extra, id=str(i)) for i in range(top, low, -1)])
 
 
 def test_backfill_delivers_missed_statuses_and_notifications_once_in_order(stream_api, server, sse):
@@ -358,11 +363,10 @@ def test_backfill_delivers_missed_statuses_and_notifications_once_in_order(strea
         ("update", 6), ("update", 7), ("update", 8), ("notification", 2), ("notification", 3),
         ("update", 9), ("notification", 4)]
     rest = [(r.path, r.query) for r in server.requests if r.path != "/api/v1/instance/"]
+    # One short page each ends the gap.
     assert rest == [
-        ("/api/v1/timelines/home", [("min_id", "5"), ("limit", "40")]),
-        ("/api/v1/timelines/home", [("min_id", "8"), ("limit", "40")]),
-        ("/api/v1/notifications", [("min_id", "1"), ("limit", "40")]),
-        ("/api/v1/notifications", [("min_id", "3"), ("limit", "40")]),
+        ("/api/v1/timelines/home", [("since_id", "5"), ("limit", "40")]),
+        ("/api/v1/notifications", [("since_id", "1"), ("limit", "80")]),
     ]
 
 
@@ -386,7 +390,7 @@ def test_backfill_reads_the_matching_timeline(call, rest_path, rest_query, strea
         handle.close()
     assert listener.events() == [("update", i) for i in range(1, 6)]
     first = next(r for r in server.requests if r.path == rest_path)
-    assert first.query == rest_query + [("min_id", "2"), ("limit", "40")]
+    assert first.query == rest_query + [("since_id", "2"), ("limit", "40")]
 
 
 def test_no_backfill_unless_asked(stream_api, server, sse):
