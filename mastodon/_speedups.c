@@ -18,7 +18,8 @@
 #error "mastodon._speedups needs Python 3.9 or newer"
 #endif
 
-/* Kinds, as configured from Python (see internals._speedup_key_kinds). */
+/* Kinds, as configured from Python (see _decoding._speedup_key_kinds, whose _KIND_* constants
+ * must equal these; the module exports them under the same names for tests/test_generated.py). */
 #define KIND_PLAIN 0     /* a known field name with nothing to convert */
 #define KIND_INT 1       /* numeric-string id → int */
 #define KIND_DATE 2      /* ISO 8601 string → datetime */
@@ -147,7 +148,7 @@ convert_value(PyObject *obj, PyObject *key, PyObject *value, long kind)
 }
 
 static PyObject *
-object_hook(PyObject *module, PyObject *obj)
+object_hook(PyObject *Py_UNUSED(module), PyObject *obj)
 {
     if (wrap_type == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "mastodon._speedups is not configured");
@@ -224,7 +225,7 @@ ensure_tracked(PyObject *obj)
 }
 
 static PyObject *
-materialize(PyObject *module, PyObject *obj)
+materialize(PyObject *Py_UNUSED(module), PyObject *obj)
 {
     if (!PyDict_Check(obj) || PyDict_CheckExact(obj)) {
         PyErr_SetString(PyExc_TypeError, "materialize() needs an AttribAccessDict");
@@ -238,7 +239,7 @@ materialize(PyObject *module, PyObject *obj)
 }
 
 static PyObject *
-track(PyObject *module, PyObject *obj)
+track(PyObject *Py_UNUSED(module), PyObject *obj)
 {
     if (ensure_tracked(obj) < 0) {
         return NULL;
@@ -247,7 +248,7 @@ track(PyObject *module, PyObject *obj)
 }
 
 static PyObject *
-configure(PyObject *module, PyObject *args)
+configure(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *type, *kinds, *date_parser, *fallback;
     if (!PyArg_ParseTuple(args, "O!O!OO:configure", &PyType_Type, &type, &PyDict_Type, &kinds,
@@ -307,5 +308,16 @@ PyInit__speedups(void)
             return NULL;
         }
     }
-    return PyModule_Create(&speedups_module);
+    PyObject *module = PyModule_Create(&speedups_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddIntMacro(module, KIND_PLAIN) < 0 || PyModule_AddIntMacro(module, KIND_INT) < 0
+        || PyModule_AddIntMacro(module, KIND_DATE) < 0
+        || PyModule_AddIntMacro(module, KIND_OTHER) < 0
+        || PyModule_AddIntMacro(module, KIND_UNCOVERED) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }
