@@ -2,6 +2,7 @@
 
 import datetime
 
+from ._validation import is_path_safe
 from .errors import MastodonIllegalArgumentError
 
 PAGINATION_KEYS = ("max_id", "min_id", "since_id")
@@ -52,24 +53,34 @@ def unpack_id(id, dateconv=False, listify=False, field="id"):
         id = id[field]
     if dateconv and isinstance(id, datetime.datetime):
         id = (int(datetime_to_epoch(id)) << 16) * 1000
+    if isinstance(id, str) and not is_path_safe(id):
+        # Ids go into URL paths: one must never be able to change the path or add a query.
+        raise MastodonIllegalArgumentError(
+            f"{field} is not a valid id (only letters, digits and _ ~ . - are allowed)")
     return id
 
 
-def generate_params(params, exclude=None, for_json=False, dateconv=True):
+def generate_params(params, exclude=None, for_json=False, dateconv=True, omit_false=(), days=()):
     """The wire form of API parameters.
 
-    ``None`` values and ``exclude`` keys are dropped, booleans become ``'1'``/``'0'``,
-    ``max_id``/``min_id``/``since_id`` are unpacked from entities (and datetimes), and a list
-    under ``key`` goes out as ``key[]`` after the scalar keys (bare ``key`` when ``for_json``).
+    ``None`` values and ``exclude`` keys are dropped, and so are false values of the
+    ``omit_false`` flags (Mastodon.py sends those only when set); booleans become ``'1'``/``'0'``;
+    ``max_id``/``min_id``/``since_id`` are unpacked from entities (and datetimes); the dates of
+    ``days`` go out as ``YYYY-MM-DD``, other datetimes as UTC ISO 8601; a list under ``key``
+    goes out as ``key[]`` after the scalar keys (bare ``key`` when ``for_json``).
     """
     exclude = exclude or ()
     scalars = {}
     lists = {}
     for key, value in params.items():
-        if value is None or key in exclude or key == "self":
+        if value is None or key in exclude or key == "self" or (not value and key in omit_false):
             continue
         if key in PAGINATION_KEYS:
             value = unpack_id(value, dateconv=dateconv)
+        elif key in days and isinstance(value, datetime.date):
+            value = value.strftime("%Y-%m-%d")
+        elif isinstance(value, datetime.datetime):
+            value = isoformat_utc(value)
         if value is True:
             value = "1"
         elif value is False:

@@ -189,8 +189,9 @@ def send(session, method, url, *, headers=None, params=None, data=None, json=Non
 
     ``timeout`` (seconds) bounds the whole exchange including redirects. With ``stream`` the
     body is left unread (for event streams), only the exchange up to the headers is bounded, and
-    each later read of the body waits at most ``read_timeout`` seconds. Transport failures raise :class:`MastodonNetworkError` (or :class:`MastodonReadTimeout`),
-    a refused redirect :class:`MastodonRedirectError`.
+    each later read of the body waits at most ``read_timeout`` seconds. Transport failures raise
+    :class:`MastodonNetworkError` (or :class:`MastodonReadTimeout`), a refused redirect
+    :class:`MastodonRedirectError`.
     """
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     headers = dict(headers or {})
@@ -232,9 +233,12 @@ def _exchange_once(session, method, url, headers, params, data, json, files, dea
     response = None
     try:
         try:
-            response = session.request(method, url, params=params, data=data, json=json, files=files,
-                                       headers=headers, timeout=_socket_timeout(deadline, stream, read_timeout),
-                                       allow_redirects=False, stream=True, hooks={"response": lambda r, *args, **kwargs: answered.append(r)})
+            body = {name: value for name, value in (("params", params), ("data", data), ("json", json),
+                                                    ("files", files)) if value is not None}
+            response = session.request(method, url, **body, headers=headers,
+                                       timeout=_socket_timeout(deadline, stream, read_timeout),
+                                       allow_redirects=False, stream=True,
+                                       hooks={"response": lambda r, *args, **kwargs: answered.append(r)})
             if not stream:
                 if deadline is not None and not tickets:
                     # A session of the caller's: the watchdog can still cut the body.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, AccountCreationError, DateTime, FamiliarFollowers, IdType, List, NonPaginatableList,
@@ -71,9 +70,10 @@ class Mastodon(Internals):
         """
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(
-            only_media=only_media or None, pinned=pinned or None, exclude_replies=exclude_replies or None,
-            exclude_reblogs=exclude_reblogs or None, tagged=tagged, max_id=max_id, min_id=min_id,
-            since_id=since_id, limit=limit))
+            only_media=only_media, pinned=pinned, exclude_replies=exclude_replies,
+            exclude_reblogs=exclude_reblogs, tagged=tagged, max_id=max_id, min_id=min_id,
+            since_id=since_id, limit=limit),
+            omit_false=("only_media", "pinned", "exclude_replies", "exclude_reblogs"))
         return self.__api_request("GET", f"/api/v1/accounts/{id}/statuses", params)
 
     @api_version("1.0.0", "2.6.0", _DICT_VERSION_ACCOUNT)
@@ -326,11 +326,10 @@ class Mastodon(Internals):
         """
         if not self.client_id or not self.client_secret:
             raise MastodonIllegalArgumentError("Creating an account needs the app's client id and client secret.")
-        if isinstance(date_of_birth, (datetime.date, datetime.datetime)):
-            date_of_birth = date_of_birth.strftime("%Y-%m-%d")
         params = self.__generate_params(dict(
-            username=username, password=password, email=email, agreement=agreement or None, reason=reason,
-            locale=locale, return_detailed_error=return_detailed_error, date_of_birth=date_of_birth))
+            username=username, password=password, email=email, agreement=agreement, reason=reason,
+            locale=locale, return_detailed_error=return_detailed_error, date_of_birth=date_of_birth),
+            omit_false=("agreement",), days=("date_of_birth",))
         params["client_id"] = self.client_id
         params["client_secret"] = self.client_secret
 

@@ -12,16 +12,17 @@ server never sees a half-formed request. For valid input the wire format is that
 
 from __future__ import annotations
 
-import ipaddress
-import re
-
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, AdminAccount, AdminCanonicalEmailBlock, AdminDimension, AdminDomainAllow,
     AdminDomainBlock, AdminEmailDomainBlock, AdminIpBlock, AdminMeasure, AdminReport,
     AdminRetention, DateTime, IdType, List, NonPaginatableList, Optional, PaginatableList,
     PreviewCard, PrimitiveIdType, Status, Tag, Union,
 )
-from .errors import MastodonIllegalArgumentError
+from ._validation import (
+    checked_choice as _checked_choice, checked_expiry as _checked_expiry, checked_flag as _checked_flag,
+    checked_id as _checked_id, checked_ip as _checked_ip, checked_optional_id as _checked_optional_id,
+    checked_text as _checked_text, fail as _fail,
+)
 from .internals import Mastodon as Internals
 from .versions import (
     _DICT_VERSION_ADMIN_ACCOUNT, _DICT_VERSION_ADMIN_DIMENSION, _DICT_VERSION_ADMIN_DOMAIN_BLOCK,
@@ -34,91 +35,6 @@ _MODERATION_ACTIONS = ("none", "sensitive", "disable", "silence", "suspend")
 _DOMAIN_BLOCK_SEVERITIES = ("noop", "silence", "suspend")
 _IP_BLOCK_SEVERITIES = ("sign_up_requires_approval", "sign_up_block", "no_access")
 _RETENTION_FREQUENCIES = ("day", "month")
-_FLAG_STRINGS = ("0", "1", "true", "false")
-
-# An id goes into the URL path as is, so it must not be able to change the path or add a query.
-_ID_RE = re.compile(r"[A-Za-z0-9_~.-]+")
-
-
-def _fail(message):
-    """Raise the argument error without chaining (the cause could carry the bad value)."""
-    raise MastodonIllegalArgumentError(message)
-
-
-def _checked_id(value, name="id"):
-    """``value`` (already unpacked from an entity) if it is a usable path id, else raise."""
-    if value is None:
-        _fail(f"{name} is required")
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        _fail(f"{name} must be an id (int or str) or an entity with an id, not {type(value).__name__}")
-    if isinstance(value, str) and (not _ID_RE.fullmatch(value) or value in (".", "..")):
-        _fail(f"{name} is not a valid id (only letters, digits and _ ~ . - are allowed)")
-    return value
-
-
-def _checked_optional_id(value, name):
-    return None if value is None else _checked_id(value, name)
-
-
-def _checked_choice(value, name, allowed, required=False):
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or value not in allowed:
-        _fail(f"{name} must be one of {', '.join(allowed)}")
-    return value
-
-
-def _checked_text(value, name, required=False):
-    if value is None:
-        if required:
-            _fail(f"{name} is required")
-        return None
-    if not isinstance(value, str):
-        _fail(f"{name} must be a str, not {type(value).__name__}")
-    if required and not value.strip():
-        _fail(f"{name} must not be empty")
-    return value
-
-
-def _checked_flag(value, name):
-    """A yes/no option: bool or None, or the int / str spellings Rails accepts (sent unchanged)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return value
-    if isinstance(value, str) and value.lower() in _FLAG_STRINGS:
-        return value
-    _fail(f"{name} must be True or False")
-
-
-def _checked_ip(value, name, required=False):
-    if value is None and not required:
-        return None
-    if isinstance(value, (ipaddress.IPv4Network, ipaddress.IPv6Network,
-                          ipaddress.IPv4Address, ipaddress.IPv6Address)):
-        return str(value)
-    if not isinstance(value, str):
-        _fail(f"{name} must be an IP address or network (str)")
-    try:
-        ipaddress.ip_network(value, strict=False)
-        valid = True
-    except ValueError:
-        valid = False
-    if not valid:
-        # Raised outside the except block so the library's error (which quotes the value) is not chained.
-        _fail(f"{name} is not a valid IP address or CIDR network")
-    return value
-
-
-def _checked_expiry(value):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())):
-        _fail("expires_in must be a number of seconds (int)")
-    if isinstance(value, int) and value < 0:
-        _fail("expires_in must not be negative")
-    return value
-
 
 class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
@@ -263,7 +179,7 @@ class Mastodon(Internals):
         _checked_flag(send_email_notification, "send_email_notification")
         params = self.__generate_params(dict(
             report_id=report_id, warning_preset_id=warning_preset_id, text=text,
-            send_email_notification=send_email_notification or None))
+            send_email_notification=send_email_notification), omit_false=("send_email_notification",))
         params["type"] = action
         self.__api_request("POST", f"/api/v1/admin/accounts/{id}/action", params)
 
@@ -282,9 +198,9 @@ class Mastodon(Internals):
         ``account_id`` / ``target_account_id`` filter by reporting / reported account.
         """
         params = self.__generate_params(dict(
-            resolved=resolved or None, account_id=self.__unpack_id(account_id),
+            resolved=resolved, account_id=self.__unpack_id(account_id),
             target_account_id=self.__unpack_id(target_account_id), max_id=max_id, min_id=min_id,
-            since_id=since_id, limit=limit))
+            since_id=since_id, limit=limit), omit_false=("resolved",))
         return self.__api_request("GET", "/api/v1/admin/reports", params)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)

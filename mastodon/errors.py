@@ -5,6 +5,7 @@
     MastodonError
     ├── MastodonVersionError            server too old for the call
     ├── MastodonIllegalArgumentError    bad input (also a ValueError)
+    │   └── MastodonPushDecryptError    a web push that cannot be decrypted
     ├── MastodonIOError                 (also an OSError)
     │   ├── MastodonFileNotFoundError
     │   └── MastodonNetworkError        connection failed or dropped
@@ -35,6 +36,7 @@ __all__ = [
     "MastodonServerError", "MastodonInternalServerError", "MastodonBadGatewayError",
     "MastodonServiceUnavailableError", "MastodonGatewayTimeoutError", "MastodonNotFoundError",
     "MastodonUnauthorizedError", "MastodonRedirectError", "MastodonRatelimitError", "MastodonMalformedEventError",
+    "MastodonPushDecryptError",
     "MastodonWarning", "MastodonDeprecationWarning",
 ]
 
@@ -86,6 +88,15 @@ class MastodonFileNotFoundError(MastodonIOError):
 class _MediaFileNotFoundError(MastodonFileNotFoundError, MastodonIllegalArgumentError):
     """A media path that names no file: a file-not-found error, and the illegal-argument error
     Mastodon.py raised for it."""
+
+
+class _NotAStatusError(MastodonIllegalArgumentError, TypeError):
+    """``to_status`` is not a status (a TypeError, as in Mastodon.py, and a Mastodon error)."""
+
+
+class MastodonPushDecryptError(MastodonIllegalArgumentError):
+    """A push message could not be decrypted: malformed headers or body, wrong keys, a message
+    meant for another subscription, corrupted or truncated data, or a payload that is not JSON."""
 
 
 class MastodonNetworkError(MastodonIOError):

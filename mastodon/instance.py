@@ -93,11 +93,9 @@ class Mastodon(Internals):
     @api_version("4.4.0", "4.4.0")
     def instance_terms_of_service(self, date: Optional[Date] = None) -> TermsOfService:
         """The server's terms of service, the current ones or those valid on ``date`` (TermsOfService)."""
-        params = {}
-        if date is not None:
-            if not isinstance(date, datetime.date):
-                raise MastodonIllegalArgumentError("date must be a datetime.date")
-            params["date"] = date.strftime("%Y-%m-%d")
+        if date is not None and not isinstance(date, datetime.date):
+            raise MastodonIllegalArgumentError("date must be a datetime.date")
+        params = self.__generate_params(dict(date=date), days=("date",))
         return self.__api_request("GET", "/api/v1/instance/terms_of_service", params)
 
     def instance_translation_languages(self) -> Dict[str, List[str]]:

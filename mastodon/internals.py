@@ -100,8 +100,9 @@ class Mastodon:
     def __unpack_id(self, id, dateconv=False, listify=False, field="id"):
         return _params.unpack_id(id, dateconv=dateconv, listify=listify, field=field)
 
-    def __generate_params(self, params, exclude=None, for_json=False, dateconv=True):
-        return _params.generate_params(params, exclude=exclude, for_json=for_json, dateconv=dateconv)
+    def __generate_params(self, params, exclude=None, for_json=False, dateconv=True, *, omit_false=(), days=()):
+        return _params.generate_params(params, exclude=exclude, for_json=for_json, dateconv=dateconv,
+                                       omit_false=omit_false, days=days)
 
     def __guess_type(self, media_file):
         return _media_files.guess_type(media_file)

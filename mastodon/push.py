@@ -20,7 +20,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
     WebpushCryptoParamsPubkey,
 )
 from .compat import IMPL_HAS_CRYPTO, IMPL_HAS_ECE
-from .errors import MastodonIllegalArgumentError
+from .errors import MastodonIllegalArgumentError, MastodonPushDecryptError  # noqa: F401 (exported here too)
 from .internals import Mastodon as Internals, parse_json_bytes
 from .types_base import AttribAccessDict
 from .versions import _DICT_VERSION_PUSH, _DICT_VERSION_PUSH_NOTIF, api_version
@@ -34,11 +34,6 @@ if IMPL_HAS_ECE:
     import http_ece
 
 __all__ = ["MastodonPushDecryptError", "decrypt_push_payload"]
-
-
-class MastodonPushDecryptError(MastodonIllegalArgumentError):
-    """A push message could not be decrypted: malformed headers or body, wrong keys, a message
-    meant for another subscription, corrupted or truncated data, or a payload that is not JSON."""
 
 
 _POLICIES = ("all", "none", "follower", "followed")

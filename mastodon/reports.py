@@ -45,6 +45,6 @@ class Mastodon(Internals):
         if isinstance(forward_to_domains, str):
             forward_to_domains = [forward_to_domains]
         params = self.__generate_params(dict(
-            account_id=account_id, status_ids=status_ids, comment=comment, forward=forward or None,
-            category=category, rule_ids=rule_ids, forward_to_domains=forward_to_domains))
+            account_id=account_id, status_ids=status_ids, comment=comment, forward=forward,
+            category=category, rule_ids=rule_ids, forward_to_domains=forward_to_domains), omit_false=("forward",))
         return self.__api_request("POST", "/api/v1/reports/", params)

@@ -40,7 +40,7 @@ class Mastodon(Internals):
     @api_version("1.1.0", "2.1.0", "2.1.0")
     def search_v1(self, q: str, resolve: bool = False) -> Search:
         """Search with the v1 endpoint (removed in Mastodon 3.0) (Search, hashtags as strings)."""
-        params = self.__generate_params(dict(q=q, resolve=resolve or None))
+        params = self.__generate_params(dict(q=q, resolve=resolve), omit_false=("resolve",))
         return self.__api_request("GET", "/api/v1/search", params)
 
     @api_version("2.4.1", "2.8.0", _DICT_VERSION_SEARCHRESULT)
@@ -60,7 +60,7 @@ class Mastodon(Internals):
         if not self.__version_at_least("3.0.0"):
             exclude_unreviewed = None
         params = self.__generate_params(dict(
-            q=q, resolve=resolve or None, account_id=self.__unpack_id(account_id), offset=offset,
-            min_id=min_id, max_id=max_id, exclude_unreviewed=exclude_unreviewed or None, limit=limit,
-            type=result_type))
+            q=q, resolve=resolve, account_id=self.__unpack_id(account_id), offset=offset,
+            min_id=min_id, max_id=max_id, exclude_unreviewed=exclude_unreviewed, limit=limit,
+            type=result_type), omit_false=("resolve", "exclude_unreviewed"))
         return self.__api_request("GET", "/api/v2/search", params)

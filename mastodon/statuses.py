@@ -10,15 +10,16 @@ from .return_types import (  # noqa: F401 (used in annotations)
     Optional, PaginatableList, PathOrFile, Poll, PreviewCard, ScheduledStatus, Status, StatusEdit,
     StatusSource, Translation, Tuple, Union,
 )
-from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
+from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError, _NotAStatusError
 from ._media_files import format_focus
+from ._validation import checked_visibility
 from .internals import Mastodon as Internals
 from .versions import (
     _DICT_VERSION_ACCOUNT, _DICT_VERSION_CARD, _DICT_VERSION_CONTEXT, _DICT_VERSION_SCHEDULED_STATUS,
     _DICT_VERSION_STATUS, _DICT_VERSION_STATUS_EDIT, api_version,
 )
 
-_VISIBILITIES = ("private", "public", "unlisted", "direct")
+
 _CONTENT_TYPES = ("text/plain", "text/html", "text/markdown", "text/bbcode")
 
 # A status posted with an Idempotency-Key is deduplicated by the server, so a request whose
@@ -26,10 +27,6 @@ _CONTENT_TYPES = ("text/plain", "text/html", "text/markdown", "text/bbcode")
 _IDEMPOTENT_RETRIES = 2
 _IDEMPOTENT_RETRY_WAIT = 0.5
 _sleep = time.sleep
-
-
-class _NotAStatusError(MastodonIllegalArgumentError, TypeError):
-    """``to_status`` is not a status (a TypeError, as in Mastodon.py, and a Mastodon error)."""
 
 
 def _field(entity, name):
@@ -152,11 +149,7 @@ class Mastodon(Internals):
         if poll is not None and media_ids:
             raise MastodonIllegalArgumentError("Status can have media or poll attached - not both.")
 
-        if visibility is not None:
-            if not isinstance(visibility, str) or visibility.lower() not in _VISIBILITIES:
-                raise MastodonIllegalArgumentError(
-                    f"Invalid visibility value {visibility!r}, must be one of {', '.join(_VISIBILITIES)}")
-            visibility = visibility.lower()
+        visibility = checked_visibility(visibility)
 
         if sensitive is False:
             sensitive = None
@@ -322,11 +315,7 @@ class Mastodon(Internals):
         """Reblog (boost) a status, optionally with ``visibility`` ``public``, ``unlisted`` or
         ``private``. Returns the new reblog Status (the original is in its ``reblog``).
         An unknown visibility raises MastodonIllegalArgumentError (a ValueError)."""
-        if visibility is not None:
-            if not isinstance(visibility, str) or visibility.lower() not in _VISIBILITIES:
-                raise MastodonIllegalArgumentError(
-                    f"Invalid visibility value {visibility!r}, must be one of {', '.join(_VISIBILITIES)}")
-            visibility = visibility.lower()
+        visibility = checked_visibility(visibility)
         params = self.__generate_params(dict(visibility=visibility))
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/statuses/{id}/reblog", params)

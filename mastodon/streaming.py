@@ -24,7 +24,7 @@ import time
 import requests
 
 from .errors import MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
-from .internals import parse_json_bytes
+from ._decoding import parse_json_bytes
 
 log = logging.getLogger("mastodon.streaming")
 

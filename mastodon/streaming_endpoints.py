@@ -12,15 +12,17 @@ None, the default, fetches the whole gap).
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import parse_qsl, urlsplit
 
-import requests
-
 from .defaults import _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT
-from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonReadTimeout
+from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError
+from . import _transport
+from ._http_errors import annotate
 from .internals import Mastodon as Internals
 from .return_types import IdType, Optional
-from .streaming import (
+from .streaming import (  # noqa: I001
+    _close_quietly,
     _DEFAULT_LIVENESS_SEC, _DEFAULT_RECONNECT_MAX_WAIT_SEC, StreamHandle, StreamListener, _BackfillSource,
 )
 from .versions import _DICT_VERSION_STATUS, api_version
@@ -197,22 +199,18 @@ class Mastodon(Internals):
         def connect():
             headers = self.__request_headers(url, None, None)
             try:
-                response = self.session.get(url, headers=headers, data=params, stream=True,
-                                            timeout=(self.request_timeout, timeout))
-            except requests.exceptions.ReadTimeout as e:
-                raise MastodonReadTimeout(f"Could not connect to streaming server: {e}") from e
-            except requests.exceptions.RequestException as e:
-                raise MastodonNetworkError(f"Could not connect to streaming server: {e}") from e
+                # Through session.get, as Mastodon.py opens streams (code that wraps it keeps working).
+                response = _transport.send(_transport.ByVerb(self.session), "GET", url, headers=headers,
+                                           data=params or None,
+                                           timeout=self.request_timeout, stream=True, read_timeout=timeout)
+            except MastodonNetworkError as e:
+                error = copy.copy(e)  # keeps the class and attributes (a refused redirect's target)
+                error.args = (f"Could not connect to streaming server: {e}",)
+                raise error from e
             if response.status_code != 200:
-                error = MastodonNetworkError(
-                    f"Could not connect to streaming server: {response.reason}")
-                error.status_code = response.status_code
-                error.reason = response.reason
-                error.response = response
-                try:
-                    response.close()
-                except Exception:  # the error is what matters
-                    pass
+                error = annotate(MastodonNetworkError(f"Could not connect to streaming server: {response.reason}"),
+                                 response)
+                _close_quietly(response)
                 raise error
             return response
 

@@ -26,8 +26,8 @@ class Mastodon(Internals):
         ``max_id``/``min_id``/``since_id`` accept ids, statuses or datetimes.
         """
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
-                                             only_media=only_media or None, local=local or None,
-                                             remote=remote or None))
+                                             only_media=only_media, local=local,
+                                             remote=remote), omit_false=("only_media", "local", "remote"))
         if timeline == "local":
             timeline = "public"
             params["local"] = "1"

@@ -7,6 +7,8 @@ import threading
 import time
 
 import pytest
+
+from mastodon.errors import MastodonRedirectError
 import requests
 from urllib3.exceptions import ReadTimeoutError
 
@@ -423,8 +425,11 @@ def test_connection_request_is_the_documented_one(stream_api, sse):
     stream_api.stream_user(Recorder(), timeout=123)
     ((url, kwargs),) = seen
     assert url == sse.url + "/api/v1/streaming/user"
-    assert kwargs == dict(headers={"Authorization": "Bearer " + TOKEN, "User-Agent": "mastodonpy"}, data={},
-                          stream=True, timeout=(17, 123))
+    hooks = kwargs.pop("hooks")
+    assert set(hooks) == {"response"}
+    # The connect timeout is what is left of request_timeout; redirects are followed by the library.
+    assert kwargs == dict(headers={"Authorization": "Bearer " + TOKEN, "User-Agent": "mastodonpy"},
+                          stream=True, timeout=(pytest.approx(17, abs=1), 123), allow_redirects=False)
 
 
 def test_unframed_body_of_unknown_length_is_read_without_waiting_to_fill_a_buffer(stream_api, sse):
@@ -526,15 +531,16 @@ def test_unknown_events_and_bad_json_from_a_real_server(stream_api, sse):
     assert listener.names() == ["heartbeat", "unknown", "abort"]
 
 
-def test_redirect_to_another_host_does_not_leak_the_token(stream_api, sse):
+def test_redirect_to_another_host_is_refused_and_nothing_is_sent_there(stream_api, sse):
+    # The stream request carries the token: following it elsewhere is refused (issue 11).
     with SSEServer() as other:
         other.serve(events_then_end(("delete", "9")))
         sse.serve(lambda stream: stream.redirect(other.url + "/api/v1/streaming/user"))
-        listener = Recorder()
-        stream_api.stream_user(listener)
-        assert listener.names() == ["heartbeat", "delete"]
+        with pytest.raises(MastodonRedirectError, match="another origin") as caught:
+            stream_api.stream_user(Recorder())
+        assert caught.value.target == other.url + "/api/v1/streaming/user"
         assert sse.connections[0].headers["authorization"] == "Bearer " + TOKEN
-        assert "authorization" not in other.connections[0].headers
+        assert other.connections == []
 
 
 # ---------------------------------------------------------------------------------------------
