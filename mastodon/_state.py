@@ -8,7 +8,7 @@ filled by the one method that fetches it.
 class Caches:
     """Server facts and login facts fetched once and reused."""
 
-    __slots__ = ("instance_v1", "instance_v2", "streaming_base", "oauth_info", "logged_in_id",
+    __slots__ = ("instance_v1", "instance_v2", "oauth_info", "logged_in_id",
                  "trusted_hosts", "path_forms", "server_is_other")
 
     def __init__(self):
@@ -18,8 +18,6 @@ class Caches:
         #: ``GET /api/v1/instance`` and ``/api/v2/instance`` answers.
         self.instance_v1 = None
         self.instance_v2 = None
-        #: The streaming API's base URL the instance names.
-        self.streaming_base = None
         #: The server's RFC 8414 OAuth metadata.
         self.oauth_info = None
         #: The logged-in account's id (reset whenever the token changes).

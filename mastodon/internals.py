@@ -79,7 +79,6 @@ class Mastodon:
     __logged_in_id = _cache_attribute("logged_in_id")
     __instance_v1_cache = _cache_attribute("instance_v1")
     __instance_v2_cache = _cache_attribute("instance_v2")
-    __streaming_base_cache = _cache_attribute("streaming_base")
     __oauth_info_cache = _cache_attribute("oauth_info")
 
     # -----------------------------------------------------------------------------------------
@@ -229,6 +228,10 @@ class Mastodon:
 
     def __trusted_hosts(self):
         return self.__caches.trusted_hosts
+
+    def __trust_host(self, netloc):
+        """Let ``netloc`` (the streaming host the server names) see the token."""
+        self.__caches.trusted_hosts.add(netloc.lower())
 
     def __request_headers(self, url, headers, access_token_override):
         request_headers = dict(headers) if headers else {}

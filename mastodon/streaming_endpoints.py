@@ -13,6 +13,7 @@ None, the default, fetches the whole gap).
 from __future__ import annotations
 
 import copy
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from .defaults import _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT
@@ -34,6 +35,18 @@ _STATUS_PAGE = 40
 _NOTIFICATION_PAGE = 80
 
 
+class _StreamOptions(NamedTuple):
+    """The options every stream_* method takes, passed on as one object."""
+    run_async: bool
+    timeout: float
+    reconnect_async: bool
+    reconnect_async_wait_sec: float
+    backfill: bool
+    liveness_timeout: Optional[float]
+    reconnect_max_wait_sec: float
+    backfill_max_pages: Optional[int]
+
+
 class Mastodon(Internals):
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
     def stream_user(self, listener: StreamListener, run_async: bool = False,
@@ -50,10 +63,9 @@ class Mastodon(Internals):
         ``on_gap`` learns what was skipped. Raises :class:`MastodonNetworkError` when the stream
         cannot be opened or :class:`MastodonIllegalArgumentError` for a bad option.
         """
-        return self.__stream("/api/v1/streaming/user", listener, run_async=run_async, timeout=timeout,
-                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
-                             backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
+        return self.__open_stream("/api/v1/streaming/user", listener, _StreamOptions(
+            run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+            reconnect_max_wait_sec, backfill_max_pages))
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
     def stream_public(self, listener: StreamListener, run_async: bool = False,
@@ -71,10 +83,9 @@ class Mastodon(Internals):
         if local and remote:
             raise MastodonIllegalArgumentError("Cannot stream only local and only remote statuses at once.")
         endpoint = "/api/v1/streaming/public" + ("/local" if local else "") + ("/remote" if remote else "")
-        return self.__stream(endpoint, listener, run_async=run_async, timeout=timeout,
-                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
-                             backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
+        return self.__open_stream(endpoint, listener, _StreamOptions(
+            run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+            reconnect_max_wait_sec, backfill_max_pages))
 
     @api_version("1.1.0", "1.4.2", _DICT_VERSION_STATUS)
     def stream_local(self, listener: StreamListener, run_async: bool = False,
@@ -109,10 +120,9 @@ class Mastodon(Internals):
         if tag.startswith("#"):
             raise MastodonIllegalArgumentError("Tag parameter should omit leading #")
         endpoint = "/api/v1/streaming/hashtag" + ("/local" if local else "") + f"?tag={tag}"
-        return self.__stream(endpoint, listener, run_async=run_async, timeout=timeout,
-                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
-                             backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
+        return self.__open_stream(endpoint, listener, _StreamOptions(
+            run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+            reconnect_max_wait_sec, backfill_max_pages))
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_STATUS)
     def stream_list(self, id: IdType, listener: StreamListener, run_async: bool = False,
@@ -126,10 +136,9 @@ class Mastodon(Internals):
         Returns None (blocking) or a StreamHandle (``run_async``).
         """
         id = self.__unpack_id(id)
-        return self.__stream(f"/api/v1/streaming/list?list={id}", listener, run_async=run_async, timeout=timeout,
-                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
-                             backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
+        return self.__open_stream(f"/api/v1/streaming/list?list={id}", listener, _StreamOptions(
+            run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+            reconnect_max_wait_sec, backfill_max_pages))
 
     @api_version("2.6.0", "2.6.0", _DICT_VERSION_STATUS)
     def stream_direct(self, listener: StreamListener, run_async: bool = False,
@@ -143,10 +152,9 @@ class Mastodon(Internals):
         Returns None (blocking) or a StreamHandle (``run_async``). ``backfill`` has nothing to
         fetch for this stream and is accepted for uniformity.
         """
-        return self.__stream("/api/v1/streaming/direct", listener, run_async=run_async, timeout=timeout,
-                             reconnect_async=reconnect_async, reconnect_async_wait_sec=reconnect_async_wait_sec,
-                             backfill=backfill, liveness_timeout=liveness_timeout,
-                             reconnect_max_wait_sec=reconnect_max_wait_sec, backfill_max_pages=backfill_max_pages)
+        return self.__open_stream("/api/v1/streaming/direct", listener, _StreamOptions(
+            run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+            reconnect_max_wait_sec, backfill_max_pages))
 
     @api_version("2.5.0", "2.5.0", "2.5.0")
     def stream_healthy(self) -> bool:
@@ -178,14 +186,22 @@ class Mastodon(Internals):
         scheme = {"wss": "https", "ws": "http"}.get(parts.scheme.lower()) if parts is not None else None
         if scheme is None or not parts.netloc:
             raise MastodonAPIError(f"Could not parse streaming api location returned from server: {streaming}.")
-        self.__trusted_hosts().add(parts.netloc.lower())
+        self.__trust_host(parts.netloc)
         return f"{scheme}://{parts.netloc}"  # as Mastodon.py: the host only, any path is ignored
 
     def __stream(self, endpoint, listener, params=None, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
                  reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,
                  backfill=False, liveness_timeout=_LIVENESS, reconnect_max_wait_sec=_MAX_WAIT,
                  backfill_max_pages=None):
+        """Mastodon.py's private helper, with its call shape: see :meth:`__open_stream`."""
+        return self.__open_stream(endpoint, listener, _StreamOptions(
+            run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+            reconnect_max_wait_sec, backfill_max_pages), params)
+
+    def __open_stream(self, endpoint, listener, options, params=None):
         """Open ``endpoint`` on the streaming server and feed ``listener``; see the stream_* methods."""
+        (run_async, timeout, reconnect_async, reconnect_async_wait_sec, backfill, liveness_timeout,
+         reconnect_max_wait_sec, backfill_max_pages) = options
         if not callable(getattr(listener, "handle_stream", None)):
             raise MastodonIllegalArgumentError("The listener must be a StreamListener (it needs handle_stream).")
         if liveness_timeout is not None and liveness_timeout < 0:
