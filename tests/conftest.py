@@ -5,12 +5,11 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from helpers import TOKEN  # noqa: E402,F401 (tests import it from here too)
 from server import RecordingServer, Response  # noqa: E402
 from sse_server import SSEServer, instance_body  # noqa: E402
 
 from mastodon import Mastodon  # noqa: E402
-
-TOKEN = "test-access-token-0123456789"
 
 
 @pytest.fixture

@@ -1,70 +1,21 @@
 """A small threaded HTTP server on 127.0.0.1 that records every request and answers from routes.
 
-Routes answer with real Mastodon responses from ``tests/fixtures`` (see ``fixture()``), with
+Routes answer with real Mastodon responses from ``tests/fixtures`` (see ``helpers.fixture()``), with
 literal bodies, with a sequence of answers, or with a handler function that sees the recorded
 request. A handler may return ``DROP`` to close the connection without answering.
 """
 
-import email.parser
-import email.policy
 import json
-import os
 import re
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
 
-from helpers import stop_http_server
-
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+from helpers import Part, Recorded, fixture, record_request, stop_http_server  # noqa: F401 (re-exported)
 
 DROP = object()  # handler result: close the connection without sending anything
-
-
-def fixture(name):
-    """A fixture file (``GET_api_v1_accounts_id_200`` or with ``.json``) as a dict with
-    ``status``, ``headers`` and ``body``."""
-    if not name.endswith(".json"):
-        name += ".json"
-    with open(os.path.join(FIXTURES, name), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-@dataclass
-class Part:
-    """One part of a multipart/form-data body."""
-    name: str
-    filename: str
-    content_type: str
-    data: bytes
-
-
-@dataclass
-class Recorded:
-    """One request as the server saw it."""
-    method: str
-    path: str
-    query: list
-    headers: dict  # lower-case names
-    body: bytes
-    raw_path: str = ""
-    form: list = None
-    json: object = None
-    parts: list = None
-    time: float = 0.0
-
-    @property
-    def content_type(self):
-        return self.headers.get("content-type", "").split(";")[0].strip()
-
-    def part(self, name):
-        for part in self.parts or ():
-            if part.name == name:
-                return part
-        raise KeyError(name)
 
 
 @dataclass
@@ -73,35 +24,6 @@ class Response:
     body: object = None  # bytes, str, or anything JSON-serialisable
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
-
-
-def _parse_multipart(content_type, body):
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
-    parts = []
-    for item in message.iter_parts():
-        disposition = item.get("Content-Disposition", "")
-        name = re.search(r'name="([^"]*)"', disposition)
-        filename = re.search(r'filename="([^"]*)"', disposition)
-        parts.append(Part(name.group(1) if name else None, filename.group(1) if filename else None,
-                          item.get_content_type() if item.get("Content-Type") else None,
-                          item.get_payload(decode=True) or b""))
-    return parts
-
-
-def record_request(method, raw_path, headers, body):
-    split = urlsplit(raw_path)
-    headers = {k.lower(): v for k, v in headers.items()}
-    recorded = Recorded(method=method, path=split.path, query=parse_qsl(split.query, keep_blank_values=True),
-                        headers=headers, body=body, raw_path=raw_path, time=time.time())
-    content_type = headers.get("content-type", "")
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        recorded.form = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
-    elif content_type.startswith("application/json") and body:
-        recorded.json = json.loads(body)
-    elif content_type.startswith("multipart/form-data"):
-        recorded.parts = _parse_multipart(content_type, body)
-    return recorded
 
 
 class RecordingServer:

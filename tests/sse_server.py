@@ -17,17 +17,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
 
-from helpers import stop_http_server
-
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
-
-
-def fixture_body(name):
-    """The body of a recorded response in tests/fixtures, as decoded JSON."""
-    with open(os.path.join(FIXTURES, name + ".json"), encoding="utf-8") as handle:
-        return json.load(handle)["body"]
+from helpers import fixture_body, record_request, stop_http_server
 
 
 def real_payloads():
@@ -73,9 +64,8 @@ class SSEStream:
         self._server = server
         self.started = False
         self.chunked = True
-        self.path = urlsplit(handler.path).path
-        self.query = parse_qsl(urlsplit(handler.path).query, keep_blank_values=True)
-        self.headers = {k.lower(): v for k, v in handler.headers.items()}
+        self.request = record_request(handler.command, handler.path, dict(handler.headers.items()), b"")
+        self.path, self.query, self.headers = self.request.path, self.request.query, self.request.headers
 
     # -- answers that are not a stream --------------------------------------------------------
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from conftest import TOKEN
-from server import Response, fixture
+from helpers import fixture, fixture_body
+from server import Response
 
 from mastodon import MastodonAPIError, MastodonVersionError
 from mastodon.internals import parse_json_bytes
@@ -20,10 +21,6 @@ CARD = {"url": "https://example.com/a", "title": "A", "type": "link", "history":
 STATUS = {"id": "110", "content": "<p>hi</p>", "created_at": "2026-08-01T13:49:58.485Z", "account": {"id": "3"}}
 TAG = {"id": "5", "name": "cats", "url": "https://example.com/tags/cats", "history": [], "trendable": True}
 DOMAIN_ALLOW = {"id": "4", "domain": "friendly.example", "created_at": "2026-08-01T13:50:00.420Z"}
-
-
-def body_of(name):
-    return fixture(name)["body"]
 
 
 def parsed(body):
@@ -178,7 +175,7 @@ NONE_CASES = [
 
 
 def answer(server, verb, path, source):
-    body = body_of(source) if isinstance(source, str) else source
+    body = fixture_body(source) if isinstance(source, str) else source
     headers = dict(fixture(source)["headers"]) if isinstance(source, str) else {}
     server.route(verb, path, Response(200, body, headers))
     return body
@@ -237,7 +234,7 @@ def test_admin_accounts_v1_defaults_append_the_status_as_raw_true(api, server):
     server.fixture("GET_api_v1_admin_accounts_200")
     result = api.admin_accounts_v1()
     assert server.last.query == [("active", "True")]
-    assert result == parsed(body_of("GET_api_v1_admin_accounts_200"))
+    assert result == parsed(fixture_body("GET_api_v1_admin_accounts_200"))
     assert result[0].id == 117020566092212359
     # the Link header's prev page keeps the appended raw filter
     assert result._pagination_prev["min_id"] == 117020566092212359
@@ -293,7 +290,7 @@ def test_admin_accounts_v2_all_filters(api, server):
         ("display_name", "A"), ("email", "zerocool@example.com"), ("ip", "127.0.0.1"), ("permissions", "staff"),
         ("invited_by", "7"), ("max_id", "30"), ("min_id", "20"), ("since_id", "10"), ("limit", "2"),
         ("role_ids[]", "1"), ("role_ids[]", "2")]
-    assert result == parsed(body_of("GET_api_v2_admin_accounts_200"))
+    assert result == parsed(fixture_body("GET_api_v2_admin_accounts_200"))
     assert result[0].id == 117020565837443964
 
 
@@ -350,7 +347,7 @@ def test_measures_json_body_in_upstream_key_order(api, server):
         ("keys", ["active_users", "new_users", "resolved_reports", "tag_accounts", "tag_servers",
                   "instance_accounts", "instance_followers"]),
         ("start_at", "2020-10-04T00:00:00+00:00"), ("end_at", "2020-10-09T22:30:00+00:00")]
-    assert result == parsed(body_of("POST_api_v1_admin_measures_200"))
+    assert result == parsed(fixture_body("POST_api_v1_admin_measures_200"))
     assert result[0].key == "active_users"
     assert result[0].data[0].date == datetime.datetime(2020, 10, 4, tzinfo=UTC)
     assert result[0].data[0].value == 0
@@ -376,7 +373,7 @@ def test_dimensions_json_body_with_limit_after_keys(api, server):
         ("keys", ["languages", "sources", "servers", "space_usage", "tag_languages", "instance_accounts",
                   "instance_languages"]),
         ("limit", 5), ("start_at", "2020-10-04T00:00:00+00:00"), ("end_at", "2020-10-09T22:30:00+00:00")]
-    assert result == parsed(body_of("POST_api_v1_admin_dimensions_200"))
+    assert result == parsed(fixture_body("POST_api_v1_admin_dimensions_200"))
     assert result[3].data[0].value == 20230959
 
 
@@ -395,7 +392,7 @@ def test_retention_is_a_form_body(api, server, frequency):
         "POST", "/api/v1/admin/retention", "application/x-www-form-urlencoded")
     assert sent.form == [("start_at", "2020-10-04T00:00:00+00:00"), ("end_at", "2020-10-09T22:30:00+00:00"),
                          ("frequency", frequency)]
-    assert result == parsed(body_of("POST_api_v1_admin_retention_200"))
+    assert result == parsed(fixture_body("POST_api_v1_admin_retention_200"))
     assert result[0].period == datetime.datetime(2020, 9, 29, tzinfo=UTC)
     assert result[0].frequency == "day"
 

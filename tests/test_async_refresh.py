@@ -4,6 +4,7 @@ import pytest
 
 import mastodon.async_refresh
 from conftest import TOKEN
+from helpers import FakeClock
 from server import Response
 
 from mastodon import AttribAccessDict, MastodonIllegalArgumentError, MastodonVersionError
@@ -26,26 +27,9 @@ def refresh_state(status, count=2):
     return {"async_refresh": {"id": "abc", "status": status, "result_count": count}}
 
 
-class FakeClock:
-    """Stands in for the ``time`` module of mastodon.async_refresh: sleeping advances the clock."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
+    """Stands in for the ``time`` module of mastodon.async_refresh: sleeping advances the clock."""
     fake = FakeClock()
     monkeypatch.setattr(mastodon.async_refresh, "time", fake)
     return fake

@@ -4,7 +4,6 @@ import base64
 import datetime
 import hashlib
 import os
-import socket
 import stat
 from urllib.parse import parse_qsl, urlsplit
 
@@ -13,24 +12,18 @@ import requests
 
 import mastodon.authentication
 from conftest import TOKEN
-from server import Response, fixture
+from helpers import assert_sent, fixture_body, free_port, spy
+from server import Response
 
 from mastodon import (
     AttribAccessDict, Mastodon, MastodonAPIError, MastodonIllegalArgumentError, MastodonIOError,
     MastodonNetworkError, MastodonNotFoundError, MastodonUnauthorizedError, MastodonVersionError,
 )
 
-APP = fixture("POST_api_v1_apps_200")["body"]
-TOKEN_ANSWER = fixture("POST_oauth_token_200")["body"]
+APP = fixture_body("POST_api_v1_apps_200")
+TOKEN_ANSWER = fixture_body("POST_oauth_token_200")
 DEFAULT_SCOPE = "read write follow push"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
-
-
-def free_port():
-    """A local port nobody listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_lines(path, *lines):
@@ -243,15 +236,7 @@ def test_access_token_that_is_no_file_is_taken_literally(tmp_path):
 @pytest.fixture
 def post_calls(monkeypatch):
     """Record calls of ``requests.post`` (as used by create_app) and let them through."""
-    calls = []
-    real_post = requests.post
-
-    def recording_post(*args, **kwargs):
-        calls.append((args, kwargs))
-        return real_post(*args, **kwargs)
-
-    monkeypatch.setattr(mastodon.authentication.requests, "post", recording_post)
-    return calls
+    return spy(monkeypatch, mastodon.authentication.requests, "post")
 
 
 def test_create_app_sends_exact_form_through_requests_post(server, post_calls):
@@ -262,11 +247,9 @@ def test_create_app_sends_exact_form_through_requests_post(server, post_calls):
     assert len(post_calls) == 1
     # The timeout bounds the whole exchange: requests gets what is left of it.
     assert post_calls[0][1]["timeout"] == (pytest.approx(300, abs=1), pytest.approx(300, abs=1))
-    sent = server.last
-    assert (sent.method, sent.path, sent.query) == ("POST", "/api/v1/apps", [])
-    assert sent.form == [("client_name", "my app"), ("scopes", DEFAULT_SCOPE), ("redirect_uris", OOB)]
-    assert sent.headers["user-agent"] == "mastodonpy"
-    assert "authorization" not in sent.headers
+    assert_sent(server, "POST", "/api/v1/apps",
+                form=[("client_name", "my app"), ("scopes", DEFAULT_SCOPE), ("redirect_uris", OOB)],
+                headers={"user-agent": "mastodonpy"}, token=None)
 
 
 def test_create_app_with_all_options(server, post_calls):
@@ -296,20 +279,13 @@ def test_create_app_without_user_agent_sends_requests_default(server):
     assert server.last.headers["user-agent"].startswith("python-requests/")
 
 
-def test_create_app_uses_the_given_session(server, post_calls):
+def test_create_app_uses_the_given_session(server, post_calls, monkeypatch):
     server.fixture("POST_api_v1_apps_200")
-
-    class RecordingSession(requests.Session):
-        posts = []
-
-        def post(self, url, **kwargs):
-            self.posts.append(url)
-            return super().post(url, **kwargs)
-
-    session = RecordingSession()
+    session = requests.Session()
+    session_posts = spy(monkeypatch, session, "post")
     assert Mastodon.create_app("app", api_base_url=server.url, session=session) == (
         APP["client_id"], APP["client_secret"])
-    assert session.posts == [server.url + "/api/v1/apps"]
+    assert [args for args, _ in session_posts] == [(server.url + "/api/v1/apps",)]
     assert post_calls == []
     assert server.last.form[0] == ("client_name", "app")
 
@@ -758,7 +734,7 @@ def test_oauth_authorization_server_info(api, server):
     sent = server.last
     assert (sent.method, sent.path, sent.query, sent.body) == (
         "GET", "/.well-known/oauth-authorization-server", [], b"")
-    expected = fixture("GET_.well-known_oauth-authorization-server_200")["body"]
+    expected = fixture_body("GET_.well-known_oauth-authorization-server_200")
     assert info == expected
     assert isinstance(info, AttribAccessDict)
     assert info.token_endpoint == "http://localhost:3000/oauth/token"

@@ -7,7 +7,8 @@ import logging
 import pytest
 
 from conftest import TOKEN
-from server import RecordingServer, Response, fixture
+from helpers import fixture_body
+from server import RecordingServer, Response
 
 from mastodon import AttribAccessDict, Mastodon
 from mastodon.types_base import AttribAccessList
@@ -146,7 +147,7 @@ def test_protocolize_and_deprotocolize():
 def test_real_status_is_parsed_with_int_ids_and_aware_dates(api, server):
     server.fixture("GET_api_v1_statuses_id_200", path="/api/v1/statuses/1")
     status = request(api, "GET", "/api/v1/statuses/1")
-    raw = fixture("GET_api_v1_statuses_id_200")["body"]
+    raw = fixture_body("GET_api_v1_statuses_id_200")
     assert isinstance(status, AttribAccessDict)
     assert status.id == int(raw["id"])
     assert status.account.id == int(raw["account"]["id"])
@@ -222,7 +223,7 @@ def test_link_header_pagination_on_list_and_items(api, server):
 
 
 def test_fetch_next_previous_and_remaining_walk_the_pages(api, server):
-    statuses = fixture("GET_api_v1_timelines_home_200")["body"]
+    statuses = fixture_body("GET_api_v1_timelines_home_200")
     pages = {None: statuses[:4], "4": statuses[4:8], "8": statuses[8:]}
 
     def handler(recorded):
@@ -289,7 +290,7 @@ def test_debug_requests_masks_the_token_and_logs(make_api, server, capsys, caplo
 def test_debug_output_hides_personal_data_of_admin_answers(make_api, server, capsys, caplog):
     api = make_api(debug_requests=True)
     server.fixture("GET_api_v1_admin_accounts_200")
-    body = fixture("GET_api_v1_admin_accounts_200")["body"]
+    body = fixture_body("GET_api_v1_admin_accounts_200")
     emails = [account["email"] for account in body if account.get("email")]
     assert emails
     with caplog.at_level(logging.DEBUG, logger="mastodon"):

@@ -5,6 +5,7 @@ import html
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from helpers import fixture_body
 from server import Response
 
 from mastodon.errors import MastodonIllegalArgumentError, MastodonVersionError
@@ -80,7 +81,7 @@ def test_filters_need_2_4_3(make_api, server):
 # --- v2 endpoints -------------------------------------------------------------------------------
 
 def test_filters_v2_and_filter_v2(api, server):
-    body = __import__("server").fixture("GET_api_v2_filters_id_200")["body"]
+    body = fixture_body("GET_api_v2_filters_id_200")
     server.route("GET", "/api/v2/filters", Response(200, [body]))
     server.fixture("GET_api_v2_filters_id_200", path="/api/v2/filters/1")
     listed = api.filters_v2()

@@ -2,14 +2,14 @@
 
 import datetime
 import re
-import socket
 import warnings
 from urllib.parse import unquote
 
 import pytest
 
 from conftest import TOKEN
-from server import Response, fixture
+from helpers import fixture_body, free_port
+from server import Response
 
 from mastodon import (
     AttribAccessDict, Mastodon, MastodonIllegalArgumentError, MastodonNotFoundError, MastodonServiceUnavailableError,
@@ -37,16 +37,6 @@ ANNOUNCEMENT = {
                    "static_url": "https://files.mastodon.example/custom_emojis/images/static/bongo.png"},
                   {"name": "\U0001F418", "count": 2, "me": True}],
 }
-
-
-def body(name):
-    return fixture(name)["body"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def just_below(version):
@@ -168,7 +158,7 @@ def test_instance_languages(api, server):
     languages = api.instance_languages()
     assert languages[:2] == [{"code": "aa", "name": "Afar"}, {"code": "ab", "name": "Abkhaz"}]
     assert languages[0].name == "Afar"
-    assert len(languages) == len(body("GET_api_v1_instance_languages_200"))
+    assert len(languages) == len(fixture_body("GET_api_v1_instance_languages_200"))
 
 
 def test_instance_translation_languages(api, server):
@@ -260,7 +250,7 @@ def test_instance_nodeinfo(api, server):
     assert [(r.method, r.path, r.query) for r in server.requests] == [
         ("GET", "/.well-known/nodeinfo", []), ("GET", "/nodeinfo/2.0", [])]
     assert server.last.headers["authorization"] == "Bearer " + TOKEN
-    assert info == body("GET_nodeinfo_2.0_200")
+    assert info == fixture_body("GET_nodeinfo_2.0_200")
     assert info.software.version == "4.6.4"
     assert info.usage.users.total == 4
     assert info.openRegistrations is True
@@ -292,7 +282,7 @@ def test_instance_nodeinfo_falls_back_to_the_api_host(api, server):
     def answer(recorded):
         if recorded.headers["host"].startswith("localhost"):
             return Response(404, {"error": "Not found"})
-        return Response(200, body("GET_nodeinfo_2.0_200"))
+        return Response(200, fixture_body("GET_nodeinfo_2.0_200"))
 
     server.route("GET", "/nodeinfo/2.0", handler=answer)
     info = api.instance_nodeinfo()

@@ -4,7 +4,8 @@ import io
 import re
 
 import pytest
-from server import DROP, Response, fixture
+from helpers import FakeClock, fixture_body
+from server import DROP, Response
 
 import mastodon.media
 from mastodon import (
@@ -14,30 +15,16 @@ from mastodon import (
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-UPLOADED = fixture("POST_api_v2_media_202")["body"]
+UPLOADED = fixture_body("POST_api_v2_media_202")
 MEDIA_ID = int(UPLOADED["id"])
-PROCESSED = fixture("GET_api_v1_media_id_200")["body"]
+PROCESSED = fixture_body("GET_api_v1_media_id_200")
 PROCESSING = dict(PROCESSED, url=None)
-
-
-class Clock:
-    """Replaces sleep and the monotonic clock of the media module: waits are recorded, not slept."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.waits = []
-
-    def sleep(self, seconds):
-        self.waits.append(round(seconds, 3))
-        self.now += seconds
-
-    def monotonic(self):
-        return self.now
 
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    fake = Clock()
+    """Waits for processing are recorded, not slept."""
+    fake = FakeClock()
     monkeypatch.setattr(mastodon.media, "_sleep", fake.sleep)
     monkeypatch.setattr(mastodon.media, "_monotonic", fake.monotonic)
     return fake
@@ -64,7 +51,7 @@ def test_media_post_path_uploads_to_v2_with_detected_mime(server, api, png_file)
     assert file_part.content_type == "image/png"
     assert re.fullmatch(r"mastodonpyupload_[0-9.]+_[0-9a-f]{32}\.png", file_part.filename)
     assert form_parts(server.last) == {"description": "A dot", "focus": "0.5,-0.5"}
-    assert result.id == int(fixture("POST_api_v2_media_200")["body"]["id"])
+    assert result.id == int(fixture_body("POST_api_v2_media_200")["id"])
 
 
 def test_media_post_detected_mime_overrides_the_argument(server, api, png_file):
@@ -136,15 +123,15 @@ def test_synchronous_waits_202_then_206_twice_then_200(server, api, png_file, cl
     assert [(r.method, r.path) for r in server.requests] == [
         ("POST", "/api/v2/media")] + [("GET", f"/api/v1/media/{MEDIA_ID}")] * 3
     assert result.url == PROCESSED["url"]
-    assert clock.waits == [0.5, 0.75, 1.125]
+    assert clock.sleeps == [0.5, 0.75, 1.125]
 
 
 def test_synchronous_backoff_is_capped(server, api, png_file, clock):
     server.fixture("POST_api_v2_media_202")
     server.route("GET", f"/api/v1/media/{MEDIA_ID}", *([Response(206, PROCESSING)] * 9 + [Response(200, PROCESSED)]))
     api.media_post(png_file, synchronous=True)
-    assert max(clock.waits) == 5.0
-    assert clock.waits[-3:] == [5.0, 5.0, 5.0]
+    assert max(clock.sleeps) == 5.0
+    assert clock.sleeps[-3:] == [5.0, 5.0, 5.0]
 
 
 def test_synchronous_422_is_a_clear_api_error(server, api, png_file):
@@ -166,7 +153,7 @@ def test_synchronous_times_out(server, api, png_file, clock):
         api.media_post(png_file, synchronous=True, synchronous_timeout=20)
     assert "still being processed" in str(info.value)
     assert info.value.media.id == MEDIA_ID
-    assert sum(clock.waits) == pytest.approx(20)
+    assert sum(clock.sleeps) == pytest.approx(20)
     assert all(r.path == f"/api/v1/media/{MEDIA_ID}" for r in server.requests[1:])
 
 
@@ -188,7 +175,7 @@ def test_synchronous_does_not_swallow_network_errors(server, api, png_file):
 def test_synchronous_returns_at_once_when_already_processed(server, api, png_file, clock):
     server.fixture("POST_api_v2_media_200")
     api.media_post(png_file, synchronous=True)
-    assert len(server.requests) == 1 and clock.waits == []
+    assert len(server.requests) == 1 and clock.sleeps == []
 
 
 # ---------------------------------------------------------------------------------------------

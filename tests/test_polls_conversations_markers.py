@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from conftest import TOKEN
-from server import Response, fixture
+from helpers import fixture_body
+from server import Response
 
 from mastodon import MastodonAPIError, MastodonIllegalArgumentError, MastodonVersionError
 
@@ -49,7 +50,7 @@ def test_poll_vote_twice_is_an_api_error(server, api):
     with pytest.raises(MastodonAPIError) as info:
         api.poll_vote(1, [0])
     assert info.value.status_code == 422
-    assert info.value.error == fixture("POST_api_v1_polls_id_votes_422")["body"]["error"]
+    assert info.value.error == fixture_body("POST_api_v1_polls_id_votes_422")["error"]
 
 
 def test_poll_version_gate(server, make_api):
@@ -75,7 +76,7 @@ def test_conversations_trailing_slash_and_pagination(server, api):
     assert server.last.path == "/api/v1/conversations/" and server.last.query == [("limit", "5")]
     assert page._pagination_prev == {"limit": 5, "min_id": 117020593780198542, "_pagination_method": "GET",
                                      "_pagination_endpoint": "/api/v1/conversations/"}
-    assert page[0].last_status.id == int(fixture("GET_api_v1_conversations__200")["body"][0]["last_status"]["id"])
+    assert page[0].last_status.id == int(fixture_body("GET_api_v1_conversations__200")[0]["last_status"]["id"])
 
 
 # ---------------------------------------------------------------------------------------------

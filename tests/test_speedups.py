@@ -17,6 +17,7 @@ import weakref
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from helpers import FIXTURES, fixture, fixture_body
 from mastodon import AttribAccessDict
 from mastodon import internals
 from mastodon.internals import _DATE_KEYS, _INT_KEYS, _TRUEFALSE_KEYS, _json_object_hook
@@ -97,13 +98,10 @@ def test_c_hook_matches_the_python_hook_on_any_document(document):
 
 
 def test_c_hook_matches_on_recorded_fixtures():
-    folder = os.path.join(os.path.dirname(__file__), "fixtures")
-    names = sorted(n for n in os.listdir(folder) if n.endswith(".json"))
+    names = sorted(n for n in os.listdir(FIXTURES) if n.endswith(".json"))
     assert len(names) > 100
     for name in names:
-        with open(os.path.join(folder, name), encoding="utf-8") as handle:
-            body = json.load(handle).get("body")
-        ours, reference = decode_both(json.dumps(body))
+        ours, reference = decode_both(json.dumps(fixture(name).get("body")))
         assert_same(ours, reference, name)
 
 
@@ -261,9 +259,7 @@ def test_cycles_through_untracked_dicts_are_collected(make_cycle):
 
 
 def test_repeated_decoding_does_not_leak():
-    with open(os.path.join(os.path.dirname(__file__), "fixtures", "GET_api_v1_timelines_home_200.json"),
-              encoding="utf-8") as handle:
-        raw = json.dumps(json.load(handle)["body"] * 5).encode()
+    raw = json.dumps(fixture_body("GET_api_v1_timelines_home_200") * 5).encode()
     weird = json.dumps([{"id": "12a", "created_at": "garbage", "brand_new": {"week": "1"}}] * 50).encode()
 
     def run(times):

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 from conftest import TOKEN
-from server import DROP, Response, fixture
+from helpers import fixture_body
+from server import DROP, Response
 
 import mastodon.statuses
 from mastodon import (
@@ -15,7 +16,7 @@ from mastodon import (
 )
 from mastodon.types_base import AttribAccessDict
 
-STATUS = fixture("GET_api_v1_statuses_id_200")["body"]
+STATUS = fixture_body("GET_api_v1_statuses_id_200")
 STATUS_ID = int(STATUS["id"])
 
 
@@ -111,7 +112,7 @@ SIMPLE = [
 def test_simple_method_sends_exactly_this(server, api, call, method, path, query, form, fixture_name):
     if fixture_name:
         server.fixture(fixture_name, path=path, method=method)
-        expected = fixture(fixture_name)["body"]
+        expected = fixture_body(fixture_name)
     else:
         expected = [STATUS] if path == "/api/v1/statuses" else {"content": "Hallo", "detected_source_language": "en"}
         server.route(method, path, Response(200, expected))
@@ -221,7 +222,7 @@ def test_toot_sends_only_the_text(server, api):
     result = api.toot("Hello")
     assert_request(server.last, "POST", "/api/v1/statuses", form=[("status", "Hello")])
     assert "idempotency-key" not in server.last.headers
-    assert result.id == int(fixture("POST_api_v1_statuses_200")["body"]["id"])
+    assert result.id == int(fixture_body("POST_api_v1_statuses_200")["id"])
 
 
 def test_status_post_full_form_in_signature_order_with_lists_last(server, api):
@@ -309,7 +310,7 @@ def test_status_update_is_a_put_with_only_the_given_fields(server, api):
     assert_request(server.last, "PUT", "/api/v1/statuses/5",
                    form=[("status", "new text"), ("spoiler_text", "cw"), ("media_ids[]", "3")])
     assert "idempotency-key" not in server.last.headers
-    assert result.id == int(fixture("PUT_api_v1_statuses_id_200")["body"]["id"])
+    assert result.id == int(fixture_body("PUT_api_v1_statuses_id_200")["id"])
     api.status_update(5)
     assert server.last.body == b""
 
