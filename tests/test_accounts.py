@@ -4,9 +4,11 @@ import datetime
 import os
 import stat
 
+from unittest.mock import ANY
+
 import pytest
 
-from conftest import TOKEN
+from helpers import assert_sent
 from server import Response
 
 from mastodon import (
@@ -22,13 +24,6 @@ UTC = datetime.timezone.utc
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
        b"\xaeB`\x82")
-
-
-def only_request(server):
-    assert len(server.requests) == 1, server.requests
-    request = server.last
-    assert request.headers["authorization"] == "Bearer " + TOKEN
-    return request
 
 
 # ---------------------------------------------------------------------------------------------
@@ -53,9 +48,7 @@ RELATIONSHIP_CALLS = [
 def test_relationship_actions_post_to_the_account_path_without_a_body(server, api, call, fixture_name, action):
     server.fixture(fixture_name, path=f"/api/v1/accounts/{OTHER_ID}/{action}")
     result = call(api)
-    request = only_request(server)
-    assert (request.method, request.path, request.query, request.body) == (
-        "POST", f"/api/v1/accounts/{OTHER_ID}/{action}", [], b"")
+    assert_sent(server, "POST", f"/api/v1/accounts/{OTHER_ID}/{action}")
     assert isinstance(result, AttribAccessDict)
     assert isinstance(result.id, int)
     assert isinstance(result.following, bool)
@@ -64,8 +57,7 @@ def test_relationship_actions_post_to_the_account_path_without_a_body(server, ap
 def test_account_fetches_by_id_and_parses_ids_and_dates(server, api):
     server.fixture("GET_api_v1_accounts_id_200", path=f"/api/v1/accounts/{ACCOUNT_ID}")
     account = api.account({"id": ACCOUNT_ID})
-    request = only_request(server)
-    assert (request.method, request.path, request.query) == ("GET", f"/api/v1/accounts/{ACCOUNT_ID}", [])
+    assert_sent(server, "GET", f"/api/v1/accounts/{ACCOUNT_ID}")
     assert account.id == ACCOUNT_ID
     assert account.username == "mastodonpy_test"
     assert account.created_at == datetime.datetime(2026, 8, 1, tzinfo=UTC)
@@ -81,8 +73,7 @@ def test_account_404_raises_not_found_with_the_server_text(server, api):
 def test_accounts_sends_id_list(server, api):
     server.fixture("GET_api_v1_accounts_200")
     result = api.accounts([ACCOUNT_ID, {"id": OTHER_ID}])
-    request = only_request(server)
-    assert request.query == [("id[]", str(ACCOUNT_ID)), ("id[]", str(OTHER_ID))]
+    assert_sent(server, "GET", "/api/v1/accounts", query=[("id[]", str(ACCOUNT_ID)), ("id[]", str(OTHER_ID))])
     assert len(result) == 2 and all(isinstance(a.id, int) for a in result)
     api.accounts(5)
     assert server.last.query == [("id[]", "5")]
@@ -99,7 +90,7 @@ def test_verify_credentials_and_me(server, api):
 def test_account_lookup(server, api):
     server.fixture("GET_api_v1_accounts_lookup_200")
     assert api.account_lookup("mastodonpy_test").id == ACCOUNT_ID
-    assert only_request(server).query == [("acct", "mastodonpy_test")]
+    assert_sent(server, "GET", "/api/v1/accounts/lookup", query=[("acct", "mastodonpy_test")])
 
 
 def test_account_lookup_unknown_raises_not_found(server, api):
@@ -112,7 +103,7 @@ def test_account_lookup_unknown_raises_not_found(server, api):
 def test_account_statuses_default_sends_nothing_and_parses_pagination(server, api):
     server.fixture("GET_api_v1_accounts_id_statuses_200", path=f"/api/v1/accounts/{ACCOUNT_ID}/statuses")
     page = api.account_statuses(ACCOUNT_ID)
-    assert only_request(server).query == []
+    assert_sent(server, "GET", f"/api/v1/accounts/{ACCOUNT_ID}/statuses")
     assert isinstance(page, AttribAccessList) and len(page) == 5
     assert page[0].id == 117020580518794573
     assert page[0].created_at.tzinfo is not None
@@ -143,7 +134,7 @@ def test_account_statuses_datetime_max_id_becomes_snowflake(server, api):
 def test_followers_and_following(server, api, name):
     server.fixture(f"GET_api_v1_accounts_id_{name}_200", path=f"/api/v1/accounts/{ACCOUNT_ID}/{name}")
     result = getattr(api, f"account_{name}")(ACCOUNT_ID, max_id=10, limit=40)
-    assert only_request(server).query == [("max_id", "10"), ("limit", "40")]
+    assert_sent(server, "GET", f"/api/v1/accounts/{ACCOUNT_ID}/{name}", query=[("max_id", "10"), ("limit", "40")])
     assert result == []
 
 
@@ -165,7 +156,7 @@ def test_followers_fetch_next_follows_ids_from_the_link_header(server, api):
 def test_relationships_single_and_list(server, api):
     server.fixture("GET_api_v1_accounts_relationships_200")
     result = api.account_relationships(OTHER_ID)
-    assert only_request(server).query == [("id", str(OTHER_ID))]
+    assert_sent(server, "GET", "/api/v1/accounts/relationships", query=[("id", str(OTHER_ID))])
     assert result[0].id == OTHER_ID and result[0].following is False
     api.account_relationships([OTHER_ID, {"id": 7}], with_suspended=True)
     assert server.last.query == [("with_suspended", "1"), ("id[]", str(OTHER_ID)), ("id[]", "7")]
@@ -174,7 +165,8 @@ def test_relationships_single_and_list(server, api):
 def test_account_search_always_sends_following_and_resolve(server, api):
     server.fixture("GET_api_v1_accounts_search_200")
     result = api.account_search("admin")
-    assert only_request(server).query == [("q", "admin"), ("following", "0"), ("resolve", "0")]
+    assert_sent(server, "GET", "/api/v1/accounts/search",
+                query=[("q", "admin"), ("following", "0"), ("resolve", "0")])
     assert [a.acct for a in result][0] == "admin"
     api.account_search("admin", limit=2, following=True, resolve=True, offset=4)
     assert server.last.query == [("q", "admin"), ("limit", "2"), ("following", "1"), ("resolve", "1"),
@@ -196,9 +188,7 @@ def test_familiar_followers_is_a_get_with_a_json_body(server, api):
     server.fixture("GET_api_v1_accounts_familiar_followers_200")
     ids = [{"id": OTHER_ID}, 117020566092212359]
     result = api.account_familiar_followers(ids)
-    request = only_request(server)
-    assert (request.method, request.query, request.content_type) == ("GET", [], "application/json")
-    assert request.json == {"id": [OTHER_ID, 117020566092212359]}
+    assert_sent(server, "GET", "/api/v1/accounts/familiar_followers", json={"id": [OTHER_ID, 117020566092212359]})
     assert ids[0] == {"id": OTHER_ID}  # the caller's list is left alone
     assert [f.id for f in result] == [OTHER_ID, 117020566092212359]
     api.account_familiar_followers(5)
@@ -208,7 +198,7 @@ def test_familiar_followers_is_a_get_with_a_json_body(server, api):
 def test_account_follow_always_sends_reblogs_and_notify(server, api):
     server.fixture("POST_api_v1_accounts_id_follow_200", path=f"/api/v1/accounts/{OTHER_ID}/follow")
     relationship = api.account_follow(OTHER_ID)
-    assert only_request(server).form == [("reblogs", "1"), ("notify", "0")]
+    assert_sent(server, "POST", f"/api/v1/accounts/{OTHER_ID}/follow", form=[("reblogs", "1"), ("notify", "0")])
     assert relationship.following is True and relationship.id == OTHER_ID
     api.account_follow({"id": OTHER_ID}, reblogs=False, notify=True, languages=["de", "en"])
     assert server.last.form == [("reblogs", "0"), ("notify", "1"), ("languages[]", "de"), ("languages[]", "en")]
@@ -272,13 +262,10 @@ def test_update_credentials_form_with_fields_after_scalars(server, api):
     account = api.account_update_credentials(
         display_name="John Lennon", note="I walk funny", locked=True, bot=False,
         fields=[("web", "https://example.com"), ("pronouns", "he/him")])
-    request = only_request(server)
-    assert (request.method, request.path, request.content_type) == (
-        "PATCH", "/api/v1/accounts/update_credentials", "application/x-www-form-urlencoded")
-    assert request.form == [
+    assert_sent(server, "PATCH", "/api/v1/accounts/update_credentials", form=[
         ("display_name", "John Lennon"), ("note", "I walk funny"), ("locked", "1"), ("bot", "0"),
         ("fields_attributes[0][name]", "web"), ("fields_attributes[0][value]", "https://example.com"),
-        ("fields_attributes[1][name]", "pronouns"), ("fields_attributes[1][value]", "he/him")]
+        ("fields_attributes[1][name]", "pronouns"), ("fields_attributes[1][value]", "he/him")])
     assert account.id == ACCOUNT_ID
 
 
@@ -301,7 +288,7 @@ def test_update_credentials_uploads_avatar_and_header_as_multipart(server, api, 
     server.fixture("PATCH_api_v1_accounts_update_credentials_200")
     api.account_update_credentials(display_name="J", avatar=str(avatar), header=b"GIF89a...",
                                    header_mime_type="image/gif")
-    request = only_request(server)
+    request = assert_sent(server, "PATCH", "/api/v1/accounts/update_credentials", body=ANY)
     assert request.content_type == "multipart/form-data"
     parts = {p.name: p for p in request.parts}
     assert parts["display_name"].data == b"J"
@@ -363,15 +350,13 @@ def test_update_credentials_422_carries_details(server, api):
 def test_delete_avatar_and_header(server, api, name):
     server.route("DELETE", f"/api/v1/profile/{name}", body={"id": str(ACCOUNT_ID)})
     assert getattr(api, f"account_delete_{name}")() is None
-    request = only_request(server)
-    assert (request.method, request.path, request.body) == ("DELETE", f"/api/v1/profile/{name}", b"")
+    assert_sent(server, "DELETE", f"/api/v1/profile/{name}")
 
 
 def test_email_resend_confirmation_returns_none(server, api):
     server.route("POST", "/api/v1/emails/confirmations", body={})
     assert api.email_resend_confirmation() is None
-    request = only_request(server)
-    assert (request.method, request.path, request.body) == ("POST", "/api/v1/emails/confirmations", b"")
+    assert_sent(server, "POST", "/api/v1/emails/confirmations")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from conftest import TOKEN
-from helpers import fixture, fixture_body
+from helpers import assert_sent, fixture, fixture_body
 from server import Response
 
 from mastodon import MastodonAPIError, MastodonVersionError
@@ -190,14 +189,7 @@ def test_sends_exactly_and_returns_the_parsed_answer(api, server, case):
     name, args, kwargs, verb, path, query, form, source = case
     body = answer(server, verb, path, source)
     result = call(api, name, *args, **kwargs)
-    assert len(server.requests) == 1
-    sent = server.last
-    assert (sent.method, sent.path, sent.query) == (verb, path, query)
-    if verb == "GET":
-        assert sent.body == b""
-    else:
-        assert (sent.form or []) == form
-    assert sent.headers["authorization"] == "Bearer " + TOKEN
+    assert_sent(server, verb, path, query=query, form=form)
     assert result == parsed(body)
     if isinstance(result, dict) and "id" in result:
         assert isinstance(result.id, int)
@@ -207,7 +199,7 @@ def test_sends_exactly_and_returns_the_parsed_answer(api, server, case):
 def test_deletes_return_none(api, server, name, args, verb, path, source):
     answer(server, verb, path, source)
     assert call(api, name, *args) is None
-    assert [(r.method, r.path, r.query, r.body) for r in server.requests] == [(verb, path, [], b"")]
+    assert_sent(server, verb, path)
 
 
 def test_admin_account_result_is_converted(api, server):

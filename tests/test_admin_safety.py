@@ -11,6 +11,7 @@ import traceback
 import pytest
 
 from conftest import TOKEN
+from helpers import assert_sent
 from server import Response
 
 from mastodon import MastodonAPIError, MastodonError, MastodonIllegalArgumentError
@@ -186,7 +187,7 @@ GOOD_CALLS = [
 def test_valid_input_passes_validation_unchanged(api, server, name, args, kwargs, verb, path, form):
     server.route(verb, path, Response(200, {"id": "1"}))
     getattr(api, name)(*args, **kwargs)
-    assert [(r.method, r.path, r.form or []) for r in server.requests] == [(verb, path, form)]
+    assert_sent(server, verb, path, form=form)
 
 
 # --- secrets: the token and users' e-mail addresses ------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 
 import mastodon.async_refresh
 from conftest import TOKEN
-from helpers import FakeClock
+from helpers import FakeClock, assert_sent
 from server import Response
 
 from mastodon import AttribAccessDict, MastodonIllegalArgumentError, MastodonVersionError
@@ -98,9 +98,7 @@ def test_get_async_refresh_info_without_info(api, value):
 def test_get_async_refresh_status_by_id(api, server):
     server.route("GET", REFRESH_PATH, body=refresh_state("running"))
     status = api.get_async_refresh_status("abc")
-    sent = server.last
-    assert (sent.method, sent.path, sent.query, sent.body) == ("GET", REFRESH_PATH, [], b"")
-    assert sent.headers["authorization"] == "Bearer " + TOKEN
+    assert_sent(server, "GET", REFRESH_PATH)
     assert isinstance(status, AsyncRefresh)
     assert status == {"id": "abc", "status": "running", "result_count": 2}
     assert status.status == "running"

@@ -649,10 +649,8 @@ def test_revoke_access_token(make_api, server):
     api = make_api(client_id="cid", client_secret="csecret")
     api._Mastodon__logged_in_id = 5
     assert api.revoke_access_token() is None
-    sent = server.last
-    assert (sent.method, sent.path, sent.query) == ("POST", "/oauth/revoke", [])
-    assert sent.form == [("client_id", "cid"), ("client_secret", "csecret"), ("token", TOKEN)]
-    assert sent.headers["authorization"] == "Bearer " + TOKEN
+    assert_sent(server, "POST", "/oauth/revoke", form=[("client_id", "cid"), ("client_secret", "csecret"),
+                                                       ("token", TOKEN)])
     assert api.access_token is None
     assert api._Mastodon__logged_in_id is None
 
@@ -681,9 +679,7 @@ def test_revoke_failure_keeps_the_token(make_api, server):
 def test_app_verify_credentials(api, server):
     server.fixture("GET_api_v1_apps_verify_credentials_200")
     app = api.app_verify_credentials()
-    sent = server.last
-    assert (sent.method, sent.path, sent.query, sent.body) == ("GET", "/api/v1/apps/verify_credentials", [], b"")
-    assert sent.headers["authorization"] == "Bearer " + TOKEN
+    assert_sent(server, "GET", "/api/v1/apps/verify_credentials")
     assert isinstance(app, AttribAccessDict)
     assert app.id == 1234567890123456
     assert app.name == "Mastodon.py test suite"
@@ -731,9 +727,7 @@ def test_persistable_login_credentials_needs_token_and_client(make_api, options)
 def test_oauth_authorization_server_info(api, server):
     server.fixture("GET_.well-known_oauth-authorization-server_200")
     info = api.oauth_authorization_server_info()
-    sent = server.last
-    assert (sent.method, sent.path, sent.query, sent.body) == (
-        "GET", "/.well-known/oauth-authorization-server", [], b"")
+    assert_sent(server, "GET", "/.well-known/oauth-authorization-server")
     expected = fixture_body("GET_.well-known_oauth-authorization-server_200")
     assert info == expected
     assert isinstance(info, AttribAccessDict)

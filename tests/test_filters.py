@@ -5,7 +5,7 @@ import html
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from helpers import fixture_body
+from helpers import assert_sent, fixture_body
 from server import Response
 
 from mastodon.errors import MastodonIllegalArgumentError, MastodonVersionError
@@ -21,7 +21,7 @@ FILTER = {"id": "3", "phrase": "spam", "context": ["home", "public"], "whole_wor
 def test_filters(api, server):
     server.route("GET", "/api/v1/filters", Response(200, [FILTER]))
     filters = api.filters()
-    assert (server.last.method, server.last.path, server.last.query) == ("GET", "/api/v1/filters", [])
+    assert_sent(server, "GET", "/api/v1/filters")
     assert filters[0].id == 3 and filters[0].context == ["home", "public"]
     assert filters[0].expires_at == datetime.datetime(2026, 9, 1, tzinfo=UTC)
 

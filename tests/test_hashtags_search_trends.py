@@ -2,20 +2,13 @@
 
 import pytest
 
-from conftest import TOKEN
+from helpers import assert_sent
 from server import Response
 
 from mastodon import MastodonIllegalArgumentError, MastodonNotFoundError, MastodonVersionError
 from mastodon.types_base import AttribAccessDict
 
 ACCOUNT_ID = 117020565966271181
-
-
-def only_request(server):
-    assert len(server.requests) == 1, server.requests
-    request = server.last
-    assert request.headers["authorization"] == "Bearer " + TOKEN
-    return request
 
 
 # ---------------------------------------------------------------------------------------------
@@ -37,9 +30,7 @@ def test_featured_tags_and_suggestions(server, api):
 def test_featured_tag_create_sends_name_as_given(server, api):
     server.fixture("POST_api_v1_featured_tags_200")
     tag = api.featured_tag_create("ringtones")
-    request = only_request(server)
-    assert (request.method, request.path, request.form) == ("POST", "/api/v1/featured_tags",
-                                                             [("name", "ringtones")])
+    assert_sent(server, "POST", "/api/v1/featured_tags", form=[("name", "ringtones")])
     assert tag.id == 1 and tag.name == "ringtones"
 
 
@@ -52,7 +43,7 @@ def test_featured_tag_delete_returns_none(server, api):
 def test_followed_tags_paginates(server, api):
     server.fixture("GET_api_v1_followed_tags_200")
     page = api.followed_tags(limit=1, max_id={"id": 10})
-    assert only_request(server).query == [("max_id", "10"), ("limit", "1")]
+    assert_sent(server, "GET", "/api/v1/followed_tags", query=[("max_id", "10"), ("limit", "1")])
     assert page[0].name == "heeho" and page[0].following is True
     assert page._pagination_prev["since_id"] == 1
 
@@ -64,8 +55,7 @@ TAG_SPELLINGS = ["heeho", "#heeho", {"name": "heeho", "url": "http://localhost:3
 def test_tag_accepts_bare_hash_and_tag_dict(server, api, hashtag):
     server.fixture("GET_api_v1_tags_heeho_200")
     tag = api.tag(hashtag)
-    request = only_request(server)
-    assert (request.method, request.path) == ("GET", "/api/v1/tags/heeho")
+    assert_sent(server, "GET", "/api/v1/tags/heeho")
     assert tag.id == 3 and tag.name == "heeho"
 
 
@@ -74,8 +64,7 @@ def test_tag_accepts_bare_hash_and_tag_dict(server, api, hashtag):
 def test_tag_follow_and_unfollow(server, api, hashtag, action):
     server.fixture(f"POST_api_v1_tags_heeho_{action}_200")
     tag = getattr(api, f"tag_{action}")(hashtag)
-    request = only_request(server)
-    assert (request.method, request.path, request.body) == ("POST", f"/api/v1/tags/heeho/{action}", b"")
+    assert_sent(server, "POST", f"/api/v1/tags/heeho/{action}")
     assert tag.following is (action == "follow")
 
 
@@ -116,9 +105,8 @@ def test_tag_methods_need_their_server_version(server, make_api):
 def test_search_uses_v2_on_new_servers_with_resolve_and_exclude_unreviewed(server, api):
     server.fixture("GET_api_v2_search_200")
     result = api.search("mastodonpy")
-    request = only_request(server)
-    assert (request.method, request.path) == ("GET", "/api/v2/search")
-    assert request.query == [("q", "mastodonpy"), ("resolve", "1"), ("exclude_unreviewed", "1")]
+    assert_sent(server, "GET", "/api/v2/search",
+                query=[("q", "mastodonpy"), ("resolve", "1"), ("exclude_unreviewed", "1")])
     assert result.accounts[0].id == ACCOUNT_ID
     assert isinstance(result.statuses, list) and isinstance(result.hashtags, list)
 
@@ -156,8 +144,7 @@ def test_search_falls_back_to_v1_on_old_servers(server, make_api):
     api = make_api(mastodon_version="2.4.0", version_check_mode="none")
     server.route("GET", "/api/v1/search", body={"accounts": [], "statuses": [], "hashtags": ["cats"]})
     result = api.search("cats", result_type="hashtags", exclude_unreviewed=True)
-    request = only_request(server)
-    assert (request.path, request.query) == ("/api/v1/search", [("q", "cats"), ("resolve", "1")])
+    assert_sent(server, "GET", "/api/v1/search", query=[("q", "cats"), ("resolve", "1")])
     assert result.hashtags == ["cats"]
     api.search("cats", resolve=False)
     assert server.last.query == [("q", "cats")]
@@ -188,8 +175,7 @@ def test_trending_endpoints_send_limit_offset_and_lang_last(server, api, name):
     server.fixture(f"GET_api_v1_trends_{name}_200")
     method = getattr(api, f"trending_{name}")
     assert method() == []
-    request = only_request(server)
-    assert (request.method, request.path, request.query) == ("GET", f"/api/v1/trends/{name}", [])
+    assert_sent(server, "GET", f"/api/v1/trends/{name}")
     method(limit=5, lang="de", offset=10)
     assert server.last.query == [("limit", "5"), ("offset", "10"), ("lang", "de")]
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from helpers import assert_sent
 from server import Response
 
 from conftest import TOKEN
@@ -15,9 +16,7 @@ UTC = datetime.timezone.utc
 def test_notifications_list_sends_nothing_extra_and_parses_page(api, server):
     server.fixture("GET_api_v1_notifications_200")
     page = api.notifications()
-    req = server.last
-    assert (req.method, req.path, req.query) == ("GET", "/api/v1/notifications", [])
-    assert req.headers["authorization"] == "Bearer " + TOKEN
+    assert_sent(server, "GET", "/api/v1/notifications")
     assert [n.id for n in page] == [5, 3, 2]
     assert page[0].type == "admin.sign_up"
     assert page[0].created_at == datetime.datetime(2026, 8, 1, 13, 49, 7, 95000, tzinfo=UTC)
@@ -86,14 +85,13 @@ def test_notifications_version_gate(make_api, server):
 def test_notifications_clear_returns_none(api, server):
     server.fixture("POST_api_v1_notifications_clear_200")
     assert api.notifications_clear() is None
-    assert (server.last.method, server.last.path, server.last.body) == ("POST", "/api/v1/notifications/clear", b"")
+    assert_sent(server, "POST", "/api/v1/notifications/clear")
 
 
 def test_notifications_dismiss_new_endpoint(api, server):
     server.fixture("POST_api_v1_notifications_id_dismiss_200", path="/api/v1/notifications/20/dismiss")
     assert api.notifications_dismiss({"id": 20}) is None
-    assert (server.last.method, server.last.path, server.last.body) == ("POST", "/api/v1/notifications/20/dismiss",
-                                                                        b"")
+    assert_sent(server, "POST", "/api/v1/notifications/20/dismiss")
 
 
 def test_notifications_dismiss_before_2_9_2_posts_id(make_api, server):

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from conftest import TOKEN
-from helpers import fixture_body
+from helpers import assert_sent, fixture_body
 from server import Response
 
 from mastodon import MastodonAPIError, MastodonIllegalArgumentError, MastodonVersionError
@@ -25,7 +25,7 @@ def test_make_poll_is_a_plain_dict_and_sends_nothing(server, make_api):
 def test_poll(server, api):
     server.fixture("GET_api_v1_polls_id_200", path="/api/v1/polls/1")
     poll = api.poll({"id": 1})
-    assert (server.last.method, server.last.path, server.last.query) == ("GET", "/api/v1/polls/1", [])
+    assert_sent(server, "GET", "/api/v1/polls/1")
     assert poll.id == 1 and isinstance(poll.expires_at, datetime.datetime)
     assert poll.options[1].title == "sixty-nine"
 
@@ -85,7 +85,7 @@ def test_conversations_trailing_slash_and_pagination(server, api):
 def test_preferences(server, api):
     server.fixture("GET_api_v1_preferences_200")
     prefs = api.preferences()
-    assert (server.last.method, server.last.path, server.last.query) == ("GET", "/api/v1/preferences", [])
+    assert_sent(server, "GET", "/api/v1/preferences")
     assert prefs["posting:default:visibility"] == "unlisted"
     assert prefs["reading:expand:spoilers"] is False
 

@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import HealthCheck, given, settings, strategies as st
+from helpers import assert_sent
 from server import Response
 
 from conftest import TOKEN
@@ -99,7 +100,7 @@ def test_generate_keys_is_local_and_not_version_checked(make_api, server):
 def test_push_subscription_get(api, server):
     server.fixture("GET_api_v1_push_subscription_200")
     subscription = api.push_subscription()
-    assert (server.last.method, server.last.path, server.last.query) == ("GET", "/api/v1/push/subscription", [])
+    assert_sent(server, "GET", "/api/v1/push/subscription")
     assert subscription.id == 1 and subscription.endpoint == "https://example.com"
     assert subscription.alerts.mention is True and subscription.alerts.follow_request is True
 

@@ -9,7 +9,7 @@ import queue
 import pytest
 import requests
 
-from conftest import TOKEN
+from helpers import assert_sent
 from test_push import mastodon_encrypt, mastodon_payload
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "push_relay.py")
@@ -44,9 +44,7 @@ def test_relay_decrypts_push_and_fetches_the_notification(relay, server, push_re
 
     notification = relay.received.get(timeout=5)
     assert relay.pushes.get_nowait().notification_id == 20
-    request = server.last
-    assert (request.method, request.path, request.query) == ("GET", "/api/v1/notifications/20", [])
-    assert request.headers["authorization"] == "Bearer " + TOKEN
+    assert_sent(server, "GET", "/api/v1/notifications/20")
     assert notification.id == 20 and notification.type == "mention"
     assert notification.account.acct == "admin"
     assert "hello!" in notification.status.content

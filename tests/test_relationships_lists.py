@@ -2,20 +2,13 @@
 
 import pytest
 
-from conftest import TOKEN
+from helpers import assert_sent
 from server import Response
 
 from mastodon import MastodonAPIError, MastodonIllegalArgumentError, MastodonNotFoundError
 from mastodon.types_base import AttribAccessDict, AttribAccessList
 
 OTHER_ID = 117020565693913441
-
-
-def only_request(server):
-    assert len(server.requests) == 1, server.requests
-    request = server.last
-    assert request.headers["authorization"] == "Bearer " + TOKEN
-    return request
 
 
 # ---------------------------------------------------------------------------------------------
@@ -29,8 +22,7 @@ PAGINATED = [("mutes", "/api/v1/mutes"), ("blocks", "/api/v1/blocks"),
 def test_paginated_lists_send_only_given_params(server, api, name, path):
     server.fixture(f"GET_api_v1_{name}_200")
     result = getattr(api, name)()
-    request = only_request(server)
-    assert (request.method, request.path, request.query) == ("GET", path, [])
+    assert_sent(server, "GET", path)
     assert isinstance(result, list)
     getattr(api, name)(max_id={"id": 30}, min_id=10, since_id=5, limit=2)
     assert server.last.query == [("max_id", "30"), ("min_id", "10"), ("since_id", "5"), ("limit", "2")]
@@ -76,9 +68,7 @@ def test_fetch_remaining_collects_all_mutes(server, api):
 def test_domain_block_and_unblock_send_form_domain_and_return_none(server, api, method, verb):
     server.fixture(f"{verb}_api_v1_domain_blocks_200")
     assert getattr(api, method)("spam.example") is None
-    request = only_request(server)
-    assert (request.method, request.path, request.form) == (verb, "/api/v1/domain_blocks",
-                                                             [("domain", "spam.example")])
+    assert_sent(server, verb, "/api/v1/domain_blocks", form=[("domain", "spam.example")])
 
 
 @pytest.mark.parametrize("method", ["domain_block", "domain_unblock"])
@@ -92,9 +82,7 @@ def test_domain_block_without_domain_sends_nothing(server, api, method):
 def test_follow_request_authorize_and_reject(server, api, action):
     server.fixture("POST_api_v1_follow_requests_id_authorize_200", path=f"/api/v1/follow_requests/{OTHER_ID}/{action}")
     relationship = getattr(api, f"follow_request_{action}")({"id": OTHER_ID})
-    request = only_request(server)
-    assert (request.method, request.path, request.body) == (
-        "POST", f"/api/v1/follow_requests/{OTHER_ID}/{action}", b"")
+    assert_sent(server, "POST", f"/api/v1/follow_requests/{OTHER_ID}/{action}")
     assert relationship.followed_by is True and relationship.id == OTHER_ID
 
 
@@ -106,8 +94,7 @@ def test_follow_request_for_unknown_account_is_not_found(server, api):
 def test_endorsements(server, api):
     server.fixture("GET_api_v1_endorsements_200")
     result = api.endorsements()
-    request = only_request(server)
-    assert (request.method, request.path, request.query) == ("GET", "/api/v1/endorsements", [])
+    assert_sent(server, "GET", "/api/v1/endorsements")
     assert result[0].id == OTHER_ID and result[0].acct == "admin"
 
 
@@ -129,7 +116,7 @@ def test_lists_and_list(server, api):
 def test_list_accounts_paginates(server, api):
     server.fixture("GET_api_v1_lists_id_accounts_200", path="/api/v1/lists/3/accounts")
     page = api.list_accounts(3, limit=0)
-    assert only_request(server).query == [("limit", "0")]
+    assert_sent(server, "GET", "/api/v1/lists/3/accounts", query=[("limit", "0")])
     assert page[0].id == OTHER_ID
     assert page._pagination_prev["since_id"] == OTHER_ID
 
@@ -137,8 +124,7 @@ def test_list_accounts_paginates(server, api):
 def test_list_create_sends_only_the_title_by_default(server, api):
     server.fixture("POST_api_v1_lists_200")
     created = api.list_create("ham burglars")
-    request = only_request(server)
-    assert (request.method, request.path, request.form) == ("POST", "/api/v1/lists", [("title", "ham burglars")])
+    assert_sent(server, "POST", "/api/v1/lists", form=[("title", "ham burglars")])
     assert created.id == 3 and created.title == "ham burglars"
 
 
@@ -167,17 +153,15 @@ def test_list_signature_defaults_read_as_plain_values():
 def test_list_delete_returns_none(server, api):
     server.fixture("DELETE_api_v1_lists_id_200", path="/api/v1/lists/7")
     assert api.list_delete(7) is None
-    request = only_request(server)
-    assert (request.method, request.path) == ("DELETE", "/api/v1/lists/7")
+    assert_sent(server, "DELETE", "/api/v1/lists/7")
 
 
 @pytest.mark.parametrize("method,verb", [("list_accounts_add", "POST"), ("list_accounts_delete", "DELETE")])
 def test_list_accounts_add_and_delete_send_account_ids_form(server, api, method, verb):
     server.route(verb, "/api/v1/lists/3/accounts", body={})
     assert getattr(api, method)(3, [OTHER_ID, AttribAccessDict(id=5)]) is None
-    request = only_request(server)
-    assert (request.method, request.path) == (verb, "/api/v1/lists/3/accounts")
-    assert request.form == [("account_ids[]", str(OTHER_ID)), ("account_ids[]", "5")]
+    assert_sent(server, verb, "/api/v1/lists/3/accounts",
+                form=[("account_ids[]", str(OTHER_ID)), ("account_ids[]", "5")])
     getattr(api, method)({"id": 3}, {"id": 9})
     assert server.last.form == [("account_ids[]", "9")]
 

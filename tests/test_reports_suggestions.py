@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import TOKEN
+from helpers import assert_sent
 from server import Response
 
 from mastodon.errors import MastodonDeprecationWarning
@@ -12,19 +12,10 @@ from mastodon.types_base import AttribAccessDict
 ACCOUNT_ID = 117020565966271181
 
 
-def only_request(server):
-    assert len(server.requests) == 1, server.requests
-    request = server.last
-    assert request.headers["authorization"] == "Bearer " + TOKEN
-    return request
-
-
 def test_report_minimal_posts_to_trailing_slash_path(server, api):
     server.fixture("POST_api_v1_reports__200")
     report = api.report(ACCOUNT_ID)
-    request = only_request(server)
-    assert (request.method, request.path, request.form) == ("POST", "/api/v1/reports/",
-                                                            [("account_id", str(ACCOUNT_ID))])
+    assert_sent(server, "POST", "/api/v1/reports/", form=[("account_id", str(ACCOUNT_ID))])
     assert report.id == 2 and report.category == "other"
     assert report.status_ids == ["117020583182779033"]
     assert report.target_account.id == ACCOUNT_ID
@@ -87,8 +78,7 @@ def test_suggestions_v2(server, api):
     server.route("GET", "/api/v2/suggestions", body=[
         {"source": "global", "sources": ["featured"], "account": {"id": str(ACCOUNT_ID), "acct": "a"}}])
     result = api.suggestions_v2()
-    request = only_request(server)
-    assert (request.method, request.path) == ("GET", "/api/v2/suggestions")
+    assert_sent(server, "GET", "/api/v2/suggestions")
     assert result[0].account.id == ACCOUNT_ID and result[0].sources == ["featured"]
 
 
@@ -103,8 +93,7 @@ def test_suggestions_fixtures_parse_and_v1_deprecation_is_reported(server, api):
 def test_suggestion_delete(server, api):
     server.route("DELETE", f"/api/v1/suggestions/{ACCOUNT_ID}", body={})
     assert api.suggestion_delete({"id": ACCOUNT_ID}) is None
-    request = only_request(server)
-    assert (request.method, request.path, request.body) == ("DELETE", f"/api/v1/suggestions/{ACCOUNT_ID}", b"")
+    assert_sent(server, "DELETE", f"/api/v1/suggestions/{ACCOUNT_ID}")
 
 
 def test_suggestions_v2_needs_3_4(server, make_api):

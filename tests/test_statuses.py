@@ -5,8 +5,8 @@ import re
 import threading
 
 import pytest
-from conftest import TOKEN
-from helpers import fixture_body
+
+from helpers import assert_sent, fixture_body
 from server import DROP, Response
 
 import mastodon.statuses
@@ -31,19 +31,6 @@ def status_dict(**changes):
     body = dict(STATUS)
     body.update(changes)
     return body
-
-
-def assert_request(recorded, method, path, query=(), form=None, json=None, content_type=None):
-    assert recorded.method == method
-    assert recorded.path == path
-    assert recorded.query == list(query)
-    if form is not None:
-        assert recorded.form == list(form)
-    if json is not None:
-        assert recorded.json == json
-    if form is None and json is None and method != "GET":
-        assert recorded.body == b""
-    assert recorded.headers["authorization"] == "Bearer " + TOKEN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,8 +104,7 @@ def test_simple_method_sends_exactly_this(server, api, call, method, path, query
         expected = [STATUS] if path == "/api/v1/statuses" else {"content": "Hallo", "detected_source_language": "en"}
         server.route(method, path, Response(200, expected))
     result = call(api)
-    assert len(server.requests) == 1
-    assert_request(server.last, method, path, query, form)
+    assert_sent(server, method, path, query=query, form=form)
     if isinstance(expected, dict):
         assert isinstance(result, AttribAccessDict)
         if "id" in expected:
@@ -144,7 +130,7 @@ def test_status_parses_ids_dates_and_nested_entities(server, api):
 def test_scheduled_status_delete_returns_none(server, api):
     server.fixture("DELETE_api_v1_scheduled_statuses_id_200", path="/api/v1/scheduled_statuses/5")
     assert api.scheduled_status_delete(5) is None
-    assert_request(server.last, "DELETE", "/api/v1/scheduled_statuses/5")
+    assert_sent(server, "DELETE", "/api/v1/scheduled_statuses/5")
 
 
 def test_scheduled_status_update_rejects_non_datetime(server, api):
@@ -220,8 +206,7 @@ def test_status_card_uses_card_endpoint_on_old_servers(server, make_api):
 def test_toot_sends_only_the_text(server, api):
     server.fixture("POST_api_v1_statuses_200")
     result = api.toot("Hello")
-    assert_request(server.last, "POST", "/api/v1/statuses", form=[("status", "Hello")])
-    assert "idempotency-key" not in server.last.headers
+    assert_sent(server, "POST", "/api/v1/statuses", form=[("status", "Hello")], headers={"idempotency-key": None})
     assert result.id == int(fixture_body("POST_api_v1_statuses_200")["id"])
 
 
@@ -231,11 +216,10 @@ def test_status_post_full_form_in_signature_order_with_lists_last(server, api):
     api.status_post("Hi", in_reply_to_id={"id": 11}, media_ids=[{"id": 1}, 2], sensitive=True,
                     visibility="UNLISTED", spoiler_text="cw", language="en", idempotency_key="key-1",
                     scheduled_at=when)
-    assert_request(server.last, "POST", "/api/v1/statuses", form=[
+    assert_sent(server, "POST", "/api/v1/statuses", form=[
         ("status", "Hi"), ("in_reply_to_id", "11"), ("sensitive", "1"), ("visibility", "unlisted"),
         ("spoiler_text", "cw"), ("language", "en"), ("scheduled_at", "2031-05-06T07:08:09+00:00"),
-        ("media_ids[]", "1"), ("media_ids[]", "2")])
-    assert server.last.headers["idempotency-key"] == "key-1"
+        ("media_ids[]", "1"), ("media_ids[]", "2")], headers={"idempotency-key": "key-1"})
 
 
 def test_status_post_single_media_id_is_wrapped(server, api):
@@ -307,9 +291,9 @@ def test_status_post_422_raises_with_server_text(server, api):
 def test_status_update_is_a_put_with_only_the_given_fields(server, api):
     server.fixture("PUT_api_v1_statuses_id_200", path="/api/v1/statuses/5")
     result = api.status_update({"id": 5}, "new text", spoiler_text="cw", sensitive=False, media_ids=[3])
-    assert_request(server.last, "PUT", "/api/v1/statuses/5",
-                   form=[("status", "new text"), ("spoiler_text", "cw"), ("media_ids[]", "3")])
-    assert "idempotency-key" not in server.last.headers
+    assert_sent(server, "PUT", "/api/v1/statuses/5",
+                form=[("status", "new text"), ("spoiler_text", "cw"), ("media_ids[]", "3")],
+                headers={"idempotency-key": None})
     assert result.id == int(fixture_body("PUT_api_v1_statuses_id_200")["id"])
     api.status_update(5)
     assert server.last.body == b""

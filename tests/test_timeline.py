@@ -4,7 +4,8 @@ import datetime
 import re
 
 import pytest
-from server import Response, fixture
+from helpers import assert_sent, fixture
+from server import Response
 
 from mastodon import MastodonIllegalArgumentError, MastodonUnauthorizedError, MastodonVersionError
 from mastodon.types_base import AttribAccessDict, AttribAccessList
@@ -41,11 +42,7 @@ TIMELINE_CALLS = [
 def test_listing_sends_exactly_this(server, api, call, path, query):
     server.route("GET", path, Response(200, HOME["body"][:2]))
     result = call(api)
-    assert len(server.requests) == 1
-    assert server.last.method == "GET"
-    assert server.last.path == path
-    assert server.last.query == query
-    assert server.last.body == b""
+    assert_sent(server, "GET", path, query=query)
     assert [s.id for s in result] == [int(s["id"]) for s in HOME["body"][:2]]
 
 
