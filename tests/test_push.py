@@ -10,10 +10,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import HealthCheck, given, settings, strategies as st
-from helpers import assert_sent
-from server import Response
 
 from conftest import TOKEN
+from helpers import assert_sent
 from mastodon import Mastodon
 from mastodon.errors import (
     MastodonIllegalArgumentError, MastodonNotFoundError, MastodonVersionError,
