@@ -258,6 +258,7 @@ def test_cycles_through_untracked_dicts_are_collected(make_cycle):
     assert alive() is None
 
 
+@pytest.mark.slow  # ten seconds of decoding under tracemalloc; .ci/run runs it
 def test_repeated_decoding_does_not_leak():
     raw = json.dumps(fixture_body("GET_api_v1_timelines_home_200") * 5).encode()
     weird = json.dumps([{"id": "12a", "created_at": "garbage", "brand_new": {"week": "1"}}] * 50).encode()
