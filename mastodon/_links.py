@@ -6,7 +6,7 @@ Every parser here reads server text and is linear in its length: scanning is don
 
 from urllib.parse import parse_qsl, urlsplit
 
-from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList, set_extra
+from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList, PaginationInfo, set_extra
 
 PAGINATION_KEYS = ("max_id", "min_id", "since_id")
 
@@ -80,7 +80,7 @@ def pagination_params_from_url(url):
 def pagination_dict(params, method, endpoint, found, drop):
     """The request params (as sent, ``lang`` included), then method and endpoint, then the
     position keys from the Link URL; ``drop`` keys of the request are removed."""
-    info = dict(params)
+    info = PaginationInfo(params)
     info["_pagination_method"] = method
     info["_pagination_endpoint"] = endpoint
     info.update(found)

@@ -24,7 +24,7 @@ from ._ratelimit import RateLimiter
 from ._state import Caches
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
-from .versions import _DICT_VERSION_APPLICATION, api_version, parse_version_string
+from .versions import _DICT_VERSION_APPLICATION, api_version, parse_version_string, typed_result
 
 _OOB = "urn:ietf:wg:oauth:2.0:oob"
 
@@ -348,6 +348,7 @@ class Mastodon(Internals):
         """The application the current token belongs to (Application)."""
         return self.__api_request("GET", "/api/v1/apps/verify_credentials")
 
+    @typed_result
     def oauth_authorization_server_info(self) -> Union[OAuthServerInfo, AttribAccessDict]:
         """The server's RFC 8414 OAuth metadata (endpoints, supported scopes and PKCE methods).
 

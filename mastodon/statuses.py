@@ -15,6 +15,7 @@ from ._media_files import format_focus
 from ._validation import checked_visibility
 from .internals import Mastodon as Internals
 from .versions import (
+    typed_result,
     _DICT_VERSION_ACCOUNT, _DICT_VERSION_CARD, _DICT_VERSION_CONTEXT, _DICT_VERSION_SCHEDULED_STATUS,
     _DICT_VERSION_STATUS, _DICT_VERSION_STATUS_EDIT, api_version,
 )
@@ -87,6 +88,7 @@ class Mastodon(Internals):
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/statuses/{id}/history")
 
+    @typed_result
     def status_source(self, id: Union[Status, IdType]) -> StatusSource:
         """The plain source of one of your statuses, for editing (StatusSource: id, text, spoiler_text)."""
         id = self.__unpack_id(id)

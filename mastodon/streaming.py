@@ -24,7 +24,9 @@ import time
 import requests
 
 from .errors import MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
+from ._casting import cast_entity
 from ._decoding import parse_json_bytes
+from .types_base import AttribAccessDict
 
 log = logging.getLogger("mastodon.streaming")
 
@@ -307,6 +309,10 @@ class StreamListener:
 
     def _deliver(self, name, payload, for_stream=None):
         """Call the handler of an already decoded event, then :meth:`on_any_event`."""
+        if payload.__class__ is AttribAccessDict:
+            cls = _event_classes().get(name)
+            if cls is not None:
+                cast_entity(payload, cls)
         handler = None
         if name not in _RESERVED_EVENTS and _EVENT_NAME_RE.match(name):
             handler = getattr(self, "on_" + name.replace(".", "_"), None)
@@ -338,6 +344,23 @@ def _int_id(text):
         except ValueError:
             pass
     return text
+
+
+_EVENT_ENTITIES = {"update": "Status", "status.update": "Status", "notification": "Notification",
+                   "conversation": "Conversation", "announcement": "Announcement",
+                   "announcement.reaction": "StreamReaction"}
+_event_class_table = None
+
+
+def _event_classes():
+    """Event name → the entity class of its payload (loaded once; return_types imports late)."""
+    global _event_class_table
+    if _event_class_table is None:
+        from . import return_types
+        _event_class_table = {name: getattr(return_types, entity) for name, entity in _EVENT_ENTITIES.items()
+                              if isinstance(getattr(return_types, entity, None), type)
+                              and getattr(return_types, entity) is not AttribAccessDict}
+    return _event_class_table
 
 
 def _chunk_size_for(response):

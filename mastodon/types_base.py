@@ -164,6 +164,18 @@ class AttribAccessDict(dict):
         state = getattr(self, "_attrs", None)
         return (self.__class__, (dict(self),), state)
 
+    def to_json(self, pretty=True):
+        """This result as JSON text (Mastodon.py 2.x's envelope: type, data and pagination);
+        :meth:`from_json` reads it back."""
+        from ._serialise import to_json
+        return to_json(self, pretty)
+
+    @classmethod
+    def from_json(cls, json_str):
+        """The result :meth:`to_json` wrote, as its own class, equal to the original."""
+        from ._serialise import from_json
+        return from_json(json_str, cls)
+
     def __setstate__(self, state):
         if state:
             _track(self)
@@ -174,7 +186,7 @@ for _name in ("keys", "values", "items", "get", "pop", "popitem", "update", "cop
     setattr(AttribAccessDict, _name, _DictMethod(_name))
 for _name in ENTITY_FIELD_NAMES:
     setattr(AttribAccessDict, _name, _Key(_name))
-for _name in ("_pagination_next", "_pagination_prev", "_async_refresh", "_request"):
+for _name in ("_pagination_next", "_pagination_prev", "_async_refresh", "_request", "_result_type"):
     setattr(AttribAccessDict, _name, _ExtraAttribute(_name))
 del _name
 
@@ -210,6 +222,17 @@ class AttribAccessList(list):
 
     def __reduce__(self):
         return (self.__class__, (list(self),), dict(self.__dict__) or None)
+
+    def to_json(self, pretty=True):
+        """This page as JSON text, with its items' classes and its pagination."""
+        from ._serialise import to_json
+        return to_json(self, pretty)
+
+    @classmethod
+    def from_json(cls, json_str):
+        """The page :meth:`to_json` wrote."""
+        from ._serialise import from_json
+        return from_json(json_str)
 
 
 # The names Mastodon.py 2.x uses for the same containers.

@@ -14,6 +14,7 @@ from .compat import IMPL_HAS_BLURHASH, IMPL_HAS_GRAPHEME
 from .errors import (
     MastodonAPIError, MastodonError, MastodonIllegalArgumentError, MastodonVersionError,
 )
+from ._casting import cast_like_page
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict, AttribAccessList, PaginationInfo  # noqa: F401 (re-exported)
 from .versions import api_version, max_version, parse_version_string  # noqa: F401 (re-exported)
@@ -123,7 +124,7 @@ class Mastodon(Internals):
             endpoint = params.pop("_pagination_endpoint")
         except KeyError:
             raise MastodonIllegalArgumentError("Not a pagination dict: no method or endpoint") from None
-        return self.__api_request(method, endpoint, params)
+        return cast_like_page(self.__api_request(method, endpoint, params), info)
 
     def fetch_next(self, previous_page: Union[PaginatableList[_T], _T, PaginationInfo]
                    ) -> Optional[Union[PaginatableList[_T], _T]]:

@@ -5,6 +5,7 @@ import re
 
 from decorator import decorate
 
+from ._casting import caster_for, remember_result_type
 from .errors import MastodonVersionError
 
 # The server version in which each returned entity last changed (Mastodon.py 1.8.1 table).
@@ -97,9 +98,11 @@ def api_version(created_ver, last_changed_ver=None, return_value_ver=None):
         last_changed_ver = created_ver
 
     def decorate_method(function):
+        typed = _ResultTyping(function)
+
         def gate(function, self, *args, **kwargs):
             self._Mastodon__check_version(created_ver, last_changed_ver, return_value_ver, function.__name__)
-            return function(self, *args, **kwargs)
+            return typed(function(self, *args, **kwargs))
 
         # kwsyntax=True passes the arguments through untouched (no per-call signature binding).
         wrapped = decorate(function, gate, kwsyntax=True)
@@ -110,6 +113,52 @@ def api_version(created_ver, last_changed_ver=None, return_value_ver=None):
         return wrapped
 
     return decorate_method
+
+
+_UNRESOLVED = object()
+
+
+class _ResultTyping:
+    """Gives a method's result the entity classes its return annotation names.
+
+    The annotation is resolved into a caster on the first call (the entity classes and the
+    method's module are all imported by then), never per call.
+    """
+
+    __slots__ = ("function", "caster", "annotation")
+
+    def __init__(self, function):
+        self.function = function
+        self.caster = _UNRESOLVED
+        self.annotation = None
+
+    def __call__(self, result):
+        caster = self.caster
+        if caster is _UNRESOLVED:
+            caster = self._resolve()
+        if caster is None or result is None:
+            return result
+        caster(result)
+        remember_result_type(result, self.annotation)
+        return result
+
+    def _resolve(self):
+        import typing
+        try:
+            self.annotation = typing.get_type_hints(self.function).get("return")
+        except Exception:  # an annotation that cannot be resolved casts nothing
+            self.annotation = None
+        self.caster = caster_for(self.annotation) if self.annotation is not None else None
+        return self.caster
+
+
+def typed_result(function):
+    """Give the results of an ungated method the entity classes its annotation names."""
+    typed = _ResultTyping(function)
+
+    def call(function, self, *args, **kwargs):
+        return typed(function(self, *args, **kwargs))
+    return decorate(function, call, kwsyntax=True)
 
 
 def normalize_version_string(version_string):

@@ -1,0 +1,187 @@
+"""Results as entity classes: decoded objects get the class their method declares.
+
+The decoder builds every JSON object as a plain :class:`~mastodon.AttribAccessDict`. A method's
+return annotation (``Status``, ``PaginatableList[Notification]``, ``Optional[Poll]``...) is turned
+once into a caster, which walks the result top-down and reassigns ``__class__``, following only
+the fields the entity table of ``return_types`` marks as holding entities. Nothing is looked up
+per attribute or per object at run time beyond that table, and objects keep their identity, keys
+and values: a 1.8.1 caller still sees the same dicts, now instances of subclasses.
+"""
+
+import functools
+import typing
+
+from .types_base import AttribAccessDict, set_extra
+
+ONE, LIST, MAPPING, UNION = 1, 2, 3, 4
+
+_PLAIN = AttribAccessDict
+_dict_get = dict.get
+
+
+def _required_fields(cls):
+    """The fields a class always carries (its annotations that are not Optional)."""
+    required = set()
+    for klass in reversed(cls.__mro__):
+        for name, annotation in vars(klass).get("__annotations__", {}).items():
+            text = annotation if isinstance(annotation, str) else repr(annotation)
+            if not text.startswith("Optional["):
+                required.add(name)
+    return frozenset(required)
+
+
+class _Tables:
+    """The entity table of return_types, loaded on first use (return_types imports the mixins'
+    helpers; importing it here at module load would be circular)."""
+
+    fields = None
+    required = {}
+
+    @classmethod
+    def load(cls):
+        from . import return_types
+        cls.fields = dict(getattr(return_types, "ENTITY_FIELDS", {}))
+        return cls.fields
+
+
+def cast_entity(obj, cls):
+    """Give ``obj`` (a decoded object) the class ``cls`` and its entity fields theirs; returns it.
+
+    Objects that are not plain AttribAccessDicts (already cast, or something else) are left
+    alone, so casting twice costs one class check.
+    """
+    if obj.__class__ is not _PLAIN:
+        return obj
+    fields = _Tables.fields
+    if fields is None:
+        fields = _Tables.load()
+    obj.__class__ = cls
+    for key, kind, target in fields.get(cls, ()):
+        value = _dict_get(obj, key)
+        if value is None:
+            continue
+        if kind == ONE:
+            if value.__class__ is _PLAIN:
+                cast_entity(value, target)
+        elif kind == LIST:
+            if isinstance(value, list):
+                for item in value:
+                    if item.__class__ is _PLAIN:
+                        cast_entity(item, target)
+        elif kind == MAPPING:
+            if isinstance(value, dict):
+                for item in value.values():
+                    if item.__class__ is _PLAIN:
+                        cast_entity(item, target)
+        elif kind == UNION:
+            if value.__class__ is _PLAIN:
+                chosen = choose(value, target)
+                if chosen is not None:
+                    cast_entity(value, chosen)
+    return obj
+
+
+def choose(obj, candidates):
+    """The first candidate class whose always-present fields ``obj`` has, else None."""
+    for candidate in candidates:
+        required = _Tables.required.get(candidate)
+        if required is None:
+            required = _Tables.required[candidate] = _required_fields(candidate)
+        if required.issubset(obj.keys()):
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# From a return annotation to a caster
+
+def _entity_classes():
+    fields = _Tables.fields if _Tables.fields is not None else _Tables.load()
+    from . import return_types
+    return set(getattr(return_types, "ENTITIES", {}).values()) | set(fields)
+
+
+@functools.lru_cache(maxsize=None)
+def caster_for(annotation):
+    """A function ``result → result`` for a resolved return annotation, or None when the
+    annotation names no entity class (str, bool, plain dicts...)."""
+    entities = _entity_classes()
+    return _caster(annotation, entities)
+
+
+def remember_result_type(result, annotation):
+    """Note on a page's pagination info what its results are, so that the next pages get the
+    same classes (see ``fetch_next``). An attribute, not a key: the info dict is sent back."""
+    for name in ("_pagination_next", "_pagination_prev"):
+        info = getattr(result, name, None)
+        if isinstance(info, AttribAccessDict):
+            set_extra(info, "_result_type", annotation)
+
+
+def cast_like_page(result, info):
+    """Cast a page fetched from ``info`` (a pagination info) like the page it came from."""
+    annotation = getattr(info, "_result_type", None) if isinstance(info, AttribAccessDict) else None
+    if annotation is None or result is None:
+        return result
+    caster = caster_for(annotation)
+    if caster is not None:
+        caster(result)
+        remember_result_type(result, annotation)
+    return result
+
+
+def _caster(annotation, entities):
+    if isinstance(annotation, type) and annotation in entities:
+        cls = annotation
+
+        def one(result):
+            if result.__class__ is _PLAIN:
+                cast_entity(result, cls)
+            return result
+        return one
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Union:
+        options = [arg for arg in args if arg is not type(None)]
+        classes = tuple(arg for arg in options if isinstance(arg, type) and arg in entities)
+        others = [arg for arg in options if arg not in classes]
+        inner = [_caster(arg, entities) for arg in others]
+        inner = [caster for caster in inner if caster is not None]
+        if len(classes) == 1 and not inner:
+            return _caster(classes[0], entities)
+        if classes and not inner:
+            def union(result):
+                if result.__class__ is _PLAIN:
+                    chosen = choose(result, classes)
+                    if chosen is not None:
+                        cast_entity(result, chosen)
+                return result
+            return union
+        if inner and not classes and len(inner) == 1:
+            return inner[0]
+        return None
+    if origin is not None and isinstance(origin, type) and issubclass(origin, list) and len(args) == 1:
+        item_caster = _caster(args[0], entities)
+        if item_caster is None:
+            return None
+
+        def each(result):
+            if isinstance(result, list):
+                for item in result:
+                    item_caster(item)
+            return result
+        return each
+    if origin is not None and isinstance(origin, type) and issubclass(origin, dict) and len(args) == 2:
+        value_caster = _caster(args[1], entities)
+        if value_caster is None:
+            return None
+
+        def values(result):
+            if isinstance(result, dict):
+                for item in result.values():
+                    value_caster(item)
+            return result
+        return values
+    return None
+
+
