@@ -100,6 +100,9 @@ class RecordingServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; with Nagle's algorithm the second waits
+            # for the client's delayed ACK (about 40 ms an answer).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass

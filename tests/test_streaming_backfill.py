@@ -26,14 +26,6 @@ from mastodon.streaming import StreamHandle, _EventGate, _id_order
 T0 = datetime.datetime(2026, 8, 1, 10, 0, tzinfo=datetime.timezone.utc)
 
 
-@pytest.fixture(autouse=True)
-def _rest_answers_without_nagle_delay(request):
-    # The recording server writes headers and body separately; with Nagle's algorithm each
-    # answer then waits ~40 ms for a delayed ACK, which the soak's hundreds of pages cannot afford.
-    if "server" in request.fixturenames:
-        request.getfixturevalue("server")._httpd.RequestHandlerClass.disable_nagle_algorithm = True
-
-
 class MastodonTimeline:
     """The REST side of a timeline (or of the notifications), paginated as Mastodon does it:
     ``limit`` is capped at ``maximum``; with ``min_id`` the items just above it, otherwise the
