@@ -21,8 +21,11 @@ items or its JSON.
 """
 
 import os
+from typing import List, TypeVar
 
 from ._field_names import ENTITY_FIELD_NAMES
+
+_T = TypeVar("_T")
 
 _object_setattr = object.__setattr__
 
@@ -136,6 +139,9 @@ class AttribAccessDict(dict):
         _materialize(self)  # tracks a decoded (maybe untracked) dict that is initialised again
 
     def __setattr__(self, attr, value):
+        if attr == "__class__":  # a cast to an entity class; Python refuses one of another layout
+            _object_setattr(self, attr, value)
+            return
         if attr in self:
             raise AttributeError(f"Attribute-style access is read-only: {attr}")
         existing = getattr(type(self), attr, None)
@@ -213,8 +219,10 @@ def set_extra(instance, name, value):
 LAZY_KEYS = frozenset(ENTITY_FIELD_NAMES)
 
 
-class AttribAccessList(list):
+class AttribAccessList(List[_T]):
     """A ``list`` that can carry attributes, used for pages of results.
+
+    It is generic for type checkers only: ``AttribAccessList[Status]`` is a list of statuses.
 
     A page carries ``_pagination_next`` and ``_pagination_prev`` when the server sent a
     ``Link`` header for it.
@@ -243,6 +251,10 @@ NonPaginatableList = AttribAccessList
 class PaginationInfo(AttribAccessDict):
     """Where the next or previous page of a paginated result is: the method, endpoint and parameters."""
 
+    __slots__ = ()  # the layout of every AttribAccessDict, so that __class__ can be reassigned
+
 
 class AsyncRefresh(AttribAccessDict):
     """State of a server-side background refresh (``Mastodon-Async-Refresh`` header)."""
+
+    __slots__ = ()  # the layout of every AttribAccessDict, so that __class__ can be reassigned
