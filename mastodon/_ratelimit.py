@@ -8,8 +8,10 @@ Every header parser here is linear in its input and never raises: a header it ca
 ignored.
 """
 
+import datetime
 import email.utils
 import functools
+import math
 import threading
 import time
 
@@ -19,12 +21,16 @@ from .errors import MastodonIllegalArgumentError
 MODES = ("throw", "wait", "pace")
 # Longest single sleep: a server naming a reset hours away must not freeze the client for hours.
 MAX_SLEEP = 300
-# Seconds added to a reset before assuming a fresh budget (clocks and rounding differ).
-RESET_MARGIN = 0.05
+# Seconds added to a reset before assuming a fresh budget (rounding of the reset, clock jitter).
+RESET_MARGIN = 0.02
 # Header values longer than this are not numbers or dates a server would send.
 _MAX_HEADER = 64
-# The Date header has one-second resolution: smaller clock offsets are indistinguishable from it.
-_SKEW_RESOLUTION = 1.0
+# Resets closer than this name the same window (Mastodon repeats the exact value).
+_SAME_RESET = 0.001
+# Transfer time assumed for an answer whose call's send time is unknown (not paced).
+_TRANSFER_ALLOWANCE = 1.0
+# How often a pacing thread sleeps again when answers that came in while it slept ask for more.
+_PACE_ROUNDS = 4
 
 
 def header_text(headers, name):
@@ -46,7 +52,7 @@ def header_int(value):
         number = float(value)
     except ValueError:
         return None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         return None
     return int(number)
 
@@ -54,7 +60,8 @@ def header_int(value):
 # Rate-limit headers repeat the same reset time and Date second across many answers.
 @functools.lru_cache(maxsize=64)
 def header_epoch(value):
-    """X-RateLimit-Reset: epoch seconds or an ISO date; None when unreadable."""
+    """X-RateLimit-Reset: epoch seconds or an ISO date (UTC when it names no zone, as
+    Mastodon.py reads it); None when unreadable."""
     if not value:
         return None
     try:
@@ -62,9 +69,12 @@ def header_epoch(value):
     except ValueError:
         pass
     else:
-        return number if number == number and abs(number) != float("inf") else None
+        return number if math.isfinite(number) else None
     try:
-        return parse_date(value).timestamp()
+        when = parse_date(value)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return when.timestamp()
     except (ValueError, TypeError, OverflowError, OSError):
         return None
 
@@ -81,8 +91,9 @@ def http_date(value):
     if when is None:
         return None
     try:
-        return when.timestamp() if when.tzinfo is not None else when.replace(
-            tzinfo=email.utils.datetime.timezone.utc).timestamp()
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return when.timestamp()
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -96,14 +107,92 @@ def retry_after_seconds(value, now):
     except ValueError:
         when = http_date(value)
         return None if when is None else max(0.0, when - now)
-    if seconds != seconds:
+    if math.isnan(seconds):
         return None
     return max(0.0, seconds)
 
 
+class ClockOffset:
+    """How far the local clock is ahead of the server's, bounded from the answers.
+
+    An answer's ``Date`` is the server's time cut down to the second, so ``received - Date`` is an
+    upper bound of the offset and ``sent - Date - 1`` a lower one. A reset is later than the
+    moment the server counted the call, so ``sent - reset`` is a lower bound too; an answer
+    counted in a new window was counted after the previous reset, so ``received - previous reset``
+    is an upper one. The reset bounds still hold when ``Date`` comes from another clock than the
+    rate limiter's (a front proxy), and the ``Date`` bounds when a server's resets are not fixed
+    windows; each source is dropped when the other proves it wrong. The bounds are kept over the
+    answers of the current and the previous window, so that a clock set anew is followed within
+    two windows.
+    """
+
+    __slots__ = ("_bounds",)
+
+    def __init__(self):
+        self._bounds = [self._unbounded()]
+
+    @staticmethod
+    def _unbounded():
+        # upper from Date, lower from Date, lower from resets, upper from resets
+        return [math.inf, -math.inf, -math.inf, math.inf]
+
+    def observe(self, received, sent, date, reset, previous_reset=None):
+        """One answer: received at local time ``received`` for a call sent at ``sent`` (None when
+        unknown), its Date and reset as server epoch seconds (None when absent), and the reset of
+        the window before when the answer is the first one seen of a new window."""
+        bounds = self._bounds[0]
+        if date is not None:
+            bounds[0] = min(bounds[0], received - date)
+            # Without the send time, allow for the transfer: this bound only decides whether the
+            # clocks can be in step, never how far the offset goes.
+            sent_at = sent if sent is not None else received - _TRANSFER_ALLOWANCE
+            bounds[1] = max(bounds[1], sent_at - date - 1.0)
+        if reset is not None and sent is not None:
+            bounds[2] = max(bounds[2], sent - reset)
+        if previous_reset is not None:
+            bounds[3] = min(bounds[3], received - previous_reset)
+
+    def next_window(self):
+        self._bounds = [self._unbounded(), self._bounds[0]]
+
+    def estimate(self):
+        """Seconds to add to a server time to get the local one: ``(likely, safe)``.
+
+        ``likely`` is zero while the answers agree with clocks in step (the bounds are a second or
+        so apart, and in-step clocks are the common case); ``safe`` is the upper bound, so that a
+        reset is never expected too early. Once the clocks are shown apart both are the upper
+        bound.
+        """
+        date_upper = min(bounds[0] for bounds in self._bounds)
+        date_lower = max(bounds[1] for bounds in self._bounds)
+        reset_lower = max(bounds[2] for bounds in self._bounds)
+        reset_upper = min(bounds[3] for bounds in self._bounds)
+        if date_upper < reset_lower:
+            # A call counted later than Date allows: Date runs on another clock.
+            date_upper, date_lower = math.inf, -math.inf
+        lower = max(date_lower, reset_lower)
+        # Resets that contradict the lower bounds are not fixed windows.
+        upper = min(date_upper, reset_upper) if reset_upper >= lower else date_upper
+        if upper == math.inf:
+            offset = max(0.0, lower)
+            return offset, offset
+        if lower < 0.0 <= upper:
+            return 0.0, upper
+        offset = max(upper, lower)
+        return offset, offset
+
+
 class RateLimiter:
     """The budget of one client: ``limit`` calls per window, ``remaining`` of them until ``reset``
-    (epoch seconds), and the time of the last call. ``method`` is one of :data:`MODES`."""
+    (epoch seconds, local clock), and the time of the last call. ``method`` is one of
+    :data:`MODES`.
+
+    In pace mode every call is bracketed by :meth:`acquire` (wait for its share of the window,
+    reserve it) and :meth:`release`, then :meth:`update` reads the answer. ``remaining`` is then
+    a lower bound of what the server has left: the fewest calls the server reported left in the
+    window, less every call of this client whose answer has not been read yet (the server may
+    have counted it after that report), less the calls that failed without an answer.
+    """
 
     # The clock of the reset times (epoch) and the sleep used while pacing, looked up at each
     # call so that a patched ``time.sleep`` is seen.
@@ -124,86 +213,152 @@ class RateLimiter:
         self.remaining = limit
         self.reset = self.clock()
         self.lastcall = self.reset
+        # Seconds after ``reset`` until the window has ended for certain (see ClockOffset).
+        self._caution = 0.0
         self.in_flight = 0
-        # Smallest (local clock - server Date) seen: the server's clock offset, see update().
-        self._skew = None
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()   # the state below, held briefly
+        self._turn = threading.Lock()   # pacing threads line up here, held while sleeping
+        self._offset = ClockOffset()
+        # The server's reset (its clock) of the window the figures below are about, or None.
+        self._window = None
+        # The fewest remaining calls the server reported for that window.
+        self._reported = limit
+        # Set when the window is believed over and no answer has told of the next one yet.
+        self._blind = False
+        self._blind_since = 0.0
+        # Paced calls whose answer has not been read: thread ident -> local send time.
+        self._unanswered = {}
+        # Paced calls of this window that failed without an answer (may have been counted).
+        self._lost = 0
+        # Bumped by every answer, so that a sleeping pacer knows to look again.
+        self._answers = 0
 
     # -- pace mode -----------------------------------------------------------------------------
 
     def acquire(self):
         """Pace mode, before a call: wait for this call's share of the window and reserve it.
 
-        The lock is held while sleeping, so threads sharing the client line up one behind the
-        other and cannot burst past the budget together.
+        Pacing threads line up one behind the other (and so cannot burst past the budget
+        together); answers are read meanwhile, and one that changes the picture during a sleep
+        is taken into account before the call goes out.
         """
-        with self._lock:
-            now = self.clock()
-            if now >= self.reset + RESET_MARGIN and self.remaining < self.limit:
-                # The window ended: a fresh budget until an answer says otherwise.
-                self.remaining = self.limit
-            if self.remaining <= 0:
-                wait = self.reset + RESET_MARGIN - now
-            else:
-                share = (self.reset - now) / self.remaining / self.pacefactor
-                wait = self.lastcall + share - now
-            if wait > 0:
+        with self._turn:
+            for _ in range(_PACE_ROUNDS):
+                with self._lock:
+                    wait = self._wait(self.clock())
+                    answers = self._answers
+                if wait <= 0:
+                    break
                 self.sleep(min(wait, MAX_SLEEP))
+                with self._lock:
+                    if self._answers == answers:
+                        break
+            with self._lock:
                 now = self.clock()
-                if self.remaining <= 0 and now >= self.reset:
-                    self.remaining = self.limit
-            self.lastcall = now
-            self.remaining = max(0, self.remaining - 1)
-            self.in_flight += 1
+                self._start_window_if_over(now)
+                ident = threading.get_ident()
+                if ident in self._unanswered:
+                    # This thread's previous call raised before its answer was read.
+                    self._lost += 1
+                self._unanswered[ident] = now
+                self.lastcall = now
+                self.remaining = max(0, self.remaining - 1)
+                self.in_flight += 1
 
     def release(self):
         """Pace mode, after a call (answered or failed)."""
         with self._lock:
-            self.in_flight -= 1
+            self.in_flight = max(0, self.in_flight - 1)
+
+    def _wait(self, now):
+        """Seconds until the next call may go out (Mastodon.py's pacing, reset by the window)."""
+        self._start_window_if_over(now)
+        if self.remaining <= 0:
+            return self._reset_for_certain() + RESET_MARGIN - now
+        share = (self._reset_for_certain() - now) / self.remaining
+        return (share - (now - self.lastcall)) / self.pacefactor
+
+    def _reset_for_certain(self):
+        # Pacing aims past every reset the server's clock allows, so that calls made after the
+        # likely reset also narrow the clock offset down (ClockOffset's reset bounds).
+        return self.reset + self._caution
+
+    def _start_window_if_over(self, now):
+        """Past the reset, assume the full budget of the next window until an answer tells its
+        figures: calls still unanswered may be counted in it, so they are kept off."""
+        if not self._blind and now >= self._reset_for_certain() + RESET_MARGIN:
+            self._blind = True
+            self._blind_since = now
+            self._lost = 0
+            self.remaining = max(0, self.limit - len(self._unanswered))
 
     # -- all modes -----------------------------------------------------------------------------
 
     def update(self, headers):
-        """Read the X-RateLimit-* headers of an answer; missing or malformed ones are ignored."""
+        """Read the X-RateLimit-* and Date headers of an answer; missing or malformed ones are
+        ignored."""
         remaining = header_int(header_text(headers, "X-RateLimit-Remaining"))
         limit = header_int(header_text(headers, "X-RateLimit-Limit"))
         reset = header_epoch(header_text(headers, "X-RateLimit-Reset"))
+        date = http_date(header_text(headers, "Date"))
         now = self.clock()
+        ident = threading.get_ident()
         with self._lock:
-            if reset is not None:
-                reset += self._clock_offset(headers, now)
-            if self.method != "pace" and reset is not None:
-                self.lastcall = now
+            self._answers += 1
+            sent = self._unanswered.pop(ident, None)
+            if self.method != "pace":
+                self._blind = False  # only pacing assumes a new window before an answer tells it
             if limit is not None and limit > 0:
                 self.limit = limit
-            new_window = reset is not None and reset > self.reset + RESET_MARGIN
-            if reset is not None:
-                self.reset = reset
-            if remaining is None:
-                return
-            remaining = max(0, remaining)
+            if remaining is not None:
+                remaining = max(0, remaining)
+            previous = self._window
+            current = reset is not None and self._read_window(reset, remaining, sent)
+            boundary = previous if current and self._window != previous else None
+            self._offset.observe(now, sent, date, reset, boundary)
+            if self._window is not None:
+                likely, safe = self._offset.estimate()
+                self.reset = self._window + likely
+                self._caution = safe - likely
             if self.method != "pace":
-                self.remaining = remaining
-                return
-            # Calls still in flight may or may not have been counted by the server yet: assume
-            # they were not, and never let an older answer undo reservations made since.
-            fresh = max(0, remaining - self.in_flight)
-            self.remaining = fresh if new_window else min(self.remaining, fresh)
+                if reset is not None:
+                    self.lastcall = now
+                if remaining is not None and (current or reset is None):
+                    self.remaining = remaining
+            elif reset is not None:
+                budget = self.limit if self._blind else self._reported
+                self.remaining = max(0, budget - len(self._unanswered) - self._lost)
+            elif remaining is not None:
+                # No window to place the figure in: only ever lower the estimate.
+                self.remaining = min(self.remaining, max(0, remaining - len(self._unanswered)))
 
-    def _clock_offset(self, headers, now):
-        """How far the local clock is ahead of the server's, from its Date header.
+    def _read_window(self, reset, remaining, sent):
+        """Place an answer's figures by the window its reset names; True when they are about the
+        current window."""
+        if self._window is None or reset > self._window + _SAME_RESET:
+            self._window = reset
+            self._reported = self.limit if remaining is None else remaining
+            self._blind = False
+            self._lost = 0
+            self._offset.next_window()
+            self._forget_dead_threads()
+            return True
+        if reset < self._window - _SAME_RESET:
+            return False  # counted in a window that is over
+        if self._blind:
+            if sent is None or sent < self._blind_since:
+                return False  # sent before the window was believed over
+            # Sent after the reset we expected and still counted in the old window: the reset
+            # was expected too early (the offset estimate now knows better).
+            self._blind = False
+        if remaining is not None:
+            self._reported = min(self._reported, remaining)
+        return True
 
-        One answer's offset is the true offset plus up to a second of Date rounding plus the
-        transfer time, so the smallest offset seen so far is the estimate, and it is only applied
-        when it exceeds the Date header's resolution.
-        """
-        server_now = http_date(header_text(headers, "Date"))
-        if server_now is None:
-            return 0.0 if self._skew is None or abs(self._skew) < _SKEW_RESOLUTION else self._skew
-        offset = now - server_now
-        if self._skew is None or offset < self._skew:
-            self._skew = offset
-        return self._skew if abs(self._skew) >= _SKEW_RESOLUTION else 0.0
+    def _forget_dead_threads(self):
+        alive = {thread.ident for thread in threading.enumerate()}
+        for ident in [ident for ident in self._unanswered if ident not in alive]:
+            del self._unanswered[ident]
 
     def retry_wait(self, headers):
         """Seconds to wait before sending a rate-limited (429) call again, or None when the answer
@@ -215,7 +370,7 @@ class RateLimiter:
         with self._lock:
             reset = self.reset
         if reset > now:
-            return reset - now
+            return reset - now + RESET_MARGIN
         if header_epoch(header_text(headers, "X-RateLimit-Reset")) is not None:
             # The window this answer counted against has just ended: try again right away.
             return 0.0
