@@ -9,6 +9,7 @@ and values: a 1.8.1 caller still sees the same dicts, now instances of subclasse
 """
 
 import functools
+import os
 import typing
 
 from .types_base import AttribAccessDict, set_extra
@@ -17,6 +18,9 @@ ONE, LIST, MAPPING, UNION = 1, 2, 3, 4
 
 _PLAIN = AttribAccessDict
 _dict_get = dict.get
+
+def _set_class(obj, cls, _setattr=object.__setattr__):
+    _setattr(obj, "__class__", cls)
 
 
 def _required_fields(cls):
@@ -32,15 +36,26 @@ def _required_fields(cls):
 
 class _Tables:
     """The entity table of return_types, loaded on first use (return_types imports the mixins'
-    helpers; importing it here at module load would be circular)."""
+    helpers; importing it here at module load would be circular), and the cast in use: the C
+    one of ``_speedups`` where it was built, else :func:`python_cast_entity`."""
 
     fields = None
     required = {}
+    cast = None
 
     @classmethod
     def load(cls):
         from . import return_types
         cls.fields = dict(getattr(return_types, "ENTITY_FIELDS", {}))
+        cls.cast = python_cast_entity
+        if not os.environ.get("MASTODON_NO_SPEEDUPS"):
+            try:
+                from . import _speedups
+            except ImportError:
+                pass
+            else:
+                _speedups.configure_cast(_PLAIN, cls.fields, choose)
+                cls.cast = _speedups.cast_entity
         return cls.fields
 
 
@@ -50,50 +65,79 @@ def cast_entity(obj, cls):
     Objects that are not plain AttribAccessDicts (already cast, or something else) are left
     alone, so casting twice costs one class check.
     """
-    if obj.__class__ is not _PLAIN:
+    cast = _Tables.cast
+    if cast is None:
+        _Tables.load()
+        cast = _Tables.cast
+    return cast(obj, cls)
+
+
+def python_cast_entity(obj, cls):
+    """The reference implementation of :func:`cast_entity` (the C one must give the same)."""
+    if obj.__class__ is not _PLAIN or cls is _PLAIN:
         return obj
     fields = _Tables.fields
     if fields is None:
         fields = _Tables.load()
-    obj.__class__ = cls
-    for key, kind, target in fields.get(cls, ()):
+    entries = fields.get(cls)
+    if entries is None:
+        return obj  # not an entity class of the table
+    _set_class(obj, cls)
+    for key, kind, target in entries:
         value = _dict_get(obj, key)
         if value is None:
             continue
         if kind == ONE:
-            if value.__class__ is _PLAIN:
-                cast_entity(value, target)
+            python_cast_entity(value, target)
         elif kind == LIST:
             if isinstance(value, list):
                 for item in value:
-                    if item.__class__ is _PLAIN:
-                        cast_entity(item, target)
+                    python_cast_entity(item, target)
         elif kind == MAPPING:
             if isinstance(value, dict):
                 for item in value.values():
-                    if item.__class__ is _PLAIN:
-                        cast_entity(item, target)
+                    python_cast_entity(item, target)
         elif kind == UNION:
             if value.__class__ is _PLAIN:
                 chosen = choose(value, target)
                 if chosen is not None:
-                    cast_entity(value, chosen)
+                    python_cast_entity(value, chosen)
     return obj
 
 
 def choose(obj, candidates):
-    """The first candidate class whose always-present fields ``obj`` has, else None."""
+    """The candidate class ``obj`` fits best: the one that knows most of its keys, then the one
+    missing fewest of its always-present fields, then the first; None when none knows any key.
+
+    Fields are not required outright: an older server omits the fields newer versions added.
+    """
+    best, best_score = None, (0, 0)
+    keys = obj.keys()
     for candidate in candidates:
-        required = _Tables.required.get(candidate)
-        if required is None:
-            required = _Tables.required[candidate] = _required_fields(candidate)
-        if required.issubset(obj.keys()):
-            return candidate
-    return None
+        known = _Tables.required.get(candidate)
+        if known is None:
+            known = _Tables.required[candidate] = (_required_fields(candidate), _all_fields(candidate))
+        required, fields = known
+        score = (len(fields.intersection(keys)), -len(required.difference(keys)))
+        if score[0] and (best is None or score > best_score):
+            best, best_score = candidate, score
+    return best
+
+
+def _all_fields(cls):
+    names = set()
+    for klass in cls.__mro__:
+        names.update(vars(klass).get("__annotations__", {}))
+    return frozenset(names)
 
 
 # ---------------------------------------------------------------------------------------------
 # From a return annotation to a caster
+
+def _is_list_type(annotation):
+    origin = typing.get_origin(annotation)
+    return isinstance(origin, type) and issubclass(origin, list)
+
 
 def _entity_classes():
     fields = _Tables.fields if _Tables.fields is not None else _Tables.load()
@@ -136,7 +180,7 @@ def _caster(annotation, entities):
 
         def one(result):
             if result.__class__ is _PLAIN:
-                cast_entity(result, cls)
+                _Tables.cast(result, cls)
             return result
         return one
     origin = typing.get_origin(annotation)
@@ -159,6 +203,23 @@ def _caster(annotation, entities):
             return union
         if inner and not classes and len(inner) == 1:
             return inner[0]
+        item_classes = [typing.get_args(arg)[0] for arg in others if _is_list_type(arg)]
+        if not classes and item_classes and len(item_classes) == len(others) \
+                and all(isinstance(item, type) and item in entities for item in item_classes):
+            # A list of one of several entities (``suggestions``: v1 Accounts or v2 Suggestions).
+            return _caster(typing.List[typing.Union[tuple(item_classes)]], entities)
+        list_casters = [_caster(arg, entities) for arg in others if _is_list_type(arg)]
+        list_casters = [caster for caster in list_casters if caster is not None]
+        if len(list_casters) == 1 and len(list_casters) == len(inner):
+            # A list or one object (``notifications(id=...)``): the result's shape decides.
+            for_list = list_casters[0]
+            for_object = _caster(typing.Union[classes], entities) if classes else None
+
+            def shaped(result):
+                if isinstance(result, list):
+                    return for_list(result)
+                return for_object(result) if for_object is not None else result
+            return shaped
         return None
     if origin is not None and isinstance(origin, type) and issubclass(origin, list) and len(args) == 1:
         item_caster = _caster(args[0], entities)

@@ -55,6 +55,7 @@ def from_json(text, expected=None):
     if not isinstance(envelope, dict) or "_mastopy_data" not in envelope:
         raise MastodonIllegalArgumentError("Not JSON written by to_json(): no _mastopy_data")
     data = envelope["_mastopy_data"]
+    cls = None
     name = envelope.get("_mastopy_type")
     name = name if isinstance(name, str) else ""
     outer, _, inner = name.partition("[")
@@ -77,6 +78,10 @@ def from_json(text, expected=None):
             info = extra.get(key)
             if isinstance(info, dict):
                 set_extra(data, key, PaginationInfo(info) if key != "_async_refresh" else _async(info))
+        if isinstance(data, list) and cls is not None:
+            # The pages fetched from here on get the same classes.
+            from ._casting import remember_result_type
+            remember_result_type(data, AttribAccessList[cls])
     return data
 
 

@@ -275,7 +275,204 @@ configure(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Casting: decoded objects get their entity class top-down (see mastodon/_casting.py, whose
+ * cast_entity is the reference and whose ONE/LIST/MAPPING/UNION constants these equal). */
+
+#define CAST_ONE 1
+#define CAST_LIST 2
+#define CAST_MAPPING 3
+#define CAST_UNION 4
+
+static PyTypeObject *plain_type = NULL; /* AttribAccessDict: only its instances are recast */
+static PyObject *cast_fields = NULL;    /* class → tuple of (key, kind, target) */
+static PyObject *union_chooser = NULL;  /* choose(obj, candidates) → class or None */
+static PyObject *class_name = NULL;     /* "__class__" */
+
+static int
+set_class(PyObject *obj, PyObject *cls)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    /* configure_cast() checked that every class of the table has the layout of plain_type, which
+     * is what object.__setattr__(obj, "__class__", cls) verifies before doing just this. */
+    PyTypeObject *old = Py_TYPE(obj);
+    Py_INCREF(cls);
+    Py_SET_TYPE(obj, (PyTypeObject *)cls);
+    Py_DECREF(old);
+    return 0;
+#else
+    /* Newer interpreters may keep instance dicts inline: let the interpreter do it. */
+    return PyObject_GenericSetAttr(obj, class_name, cls);
+#endif
+}
+
+static int cast_one(PyObject *obj, PyObject *cls);
+
+static int
+cast_value(PyObject *value, long kind, PyObject *target)
+{
+    if (kind == CAST_ONE) {
+        return cast_one(value, target);
+    }
+    if (kind == CAST_LIST) {
+        if (!PyList_Check(value)) {
+            return 0;
+        }
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+            if (cast_one(PyList_GET_ITEM(value, i), target) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (kind == CAST_MAPPING) {
+        if (!PyDict_Check(value)) {
+            return 0;
+        }
+        Py_ssize_t position = 0;
+        PyObject *item_key, *item;
+        while (PyDict_Next(value, &position, &item_key, &item)) {
+            if (cast_one(item, target) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (kind == CAST_UNION) {
+        if (Py_TYPE(value) != plain_type) {
+            return 0;
+        }
+        PyObject *chosen = PyObject_CallFunctionObjArgs(union_chooser, value, target, NULL);
+        if (chosen == NULL) {
+            return -1;
+        }
+        int result = chosen == Py_None ? 0 : cast_one(value, chosen);
+        Py_DECREF(chosen);
+        return result;
+    }
+    return 0;
+}
+
+static int
+cast_one(PyObject *obj, PyObject *cls)
+{
+    if (Py_TYPE(obj) != plain_type || (PyObject *)plain_type == cls) {
+        return 0;
+    }
+    PyObject *fields = PyDict_GetItemWithError(cast_fields, cls);
+    if (fields == NULL) {
+        return PyErr_Occurred() ? -1 : 0; /* not an entity class of the table: leave it */
+    }
+    if (set_class(obj, cls) < 0) {
+        return -1;
+    }
+    if (Py_EnterRecursiveCall(" while casting a result")) {
+        return -1;
+    }
+    int result = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
+        PyObject *entry = PyTuple_GET_ITEM(fields, i);
+        PyObject *value = PyDict_GetItemWithError(obj, PyTuple_GET_ITEM(entry, 0));
+        if (value == NULL) {
+            if (PyErr_Occurred()) {
+                result = -1;
+                break;
+            }
+            continue;
+        }
+        if (value == Py_None) {
+            continue;
+        }
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(entry, 1));
+        if (kind == -1 && PyErr_Occurred()) {
+            result = -1;
+            break;
+        }
+        if (cast_value(value, kind, PyTuple_GET_ITEM(entry, 2)) < 0) {
+            result = -1;
+            break;
+        }
+    }
+    Py_LeaveRecursiveCall();
+    return result;
+}
+
+static PyObject *
+cast_entity(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *obj, *cls;
+    if (!PyArg_ParseTuple(args, "OO:cast_entity", &obj, &cls)) {
+        return NULL;
+    }
+    if (cast_fields == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cast_entity() before configure_cast()");
+        return NULL;
+    }
+    if (cast_one(obj, cls) < 0) {
+        return NULL;
+    }
+    Py_INCREF(obj);
+    return obj;
+}
+
+static PyObject *
+configure_cast(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *plain, *fields, *chooser;
+    if (!PyArg_ParseTuple(args, "O!O!O:configure_cast", &PyType_Type, &plain, &PyDict_Type, &fields,
+                          &chooser)) {
+        return NULL;
+    }
+    if (!PyCallable_Check(chooser)) {
+        PyErr_SetString(PyExc_TypeError, "configure_cast() needs a callable chooser");
+        return NULL;
+    }
+    /* Every class must share the plain type's layout, or swapping types would corrupt objects;
+     * every entry must be a (str, int, target) tuple. */
+    Py_ssize_t position = 0;
+    PyObject *cls, *entries;
+    while (PyDict_Next(fields, &position, &cls, &entries)) {
+        if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, (PyTypeObject *)plain)
+            || ((PyTypeObject *)cls)->tp_basicsize != ((PyTypeObject *)plain)->tp_basicsize
+            || ((PyTypeObject *)cls)->tp_dictoffset != ((PyTypeObject *)plain)->tp_dictoffset
+            || ((PyTypeObject *)cls)->tp_itemsize != ((PyTypeObject *)plain)->tp_itemsize
+            || !(((PyTypeObject *)cls)->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+            PyErr_SetString(PyExc_TypeError, "configure_cast() needs subclasses with the plain type's layout");
+            return NULL;
+        }
+        if (!PyTuple_Check(entries)) {
+            PyErr_SetString(PyExc_TypeError, "configure_cast() needs tuples of fields");
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(entries); i++) {
+            PyObject *entry = PyTuple_GET_ITEM(entries, i);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3
+                || !PyUnicode_Check(PyTuple_GET_ITEM(entry, 0)) || !PyLong_Check(PyTuple_GET_ITEM(entry, 1))) {
+                PyErr_SetString(PyExc_TypeError, "configure_cast() needs (key, kind, target) fields");
+                return NULL;
+            }
+        }
+    }
+    if (class_name == NULL) {
+        class_name = PyUnicode_InternFromString("__class__");
+        if (class_name == NULL) {
+            return NULL;
+        }
+    }
+    Py_INCREF(plain);
+    Py_XSETREF(plain_type, (PyTypeObject *)plain);
+    Py_INCREF(fields);
+    Py_XSETREF(cast_fields, fields);
+    Py_INCREF(chooser);
+    Py_XSETREF(union_chooser, chooser);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef speedups_methods[] = {
+    {"cast_entity", cast_entity, METH_VARARGS,
+     "cast_entity(obj, cls): give a decoded object its entity class, top-down; returns obj."},
+    {"configure_cast", configure_cast, METH_VARARGS,
+     "configure_cast(plain_type, entity_fields, choose): set the table cast_entity follows."},
     {"object_hook", object_hook, METH_O,
      "JSON object hook: convert ids and dates, return an AttribAccessDict."},
     {"materialize", materialize, METH_O,
@@ -315,7 +512,9 @@ PyInit__speedups(void)
     if (PyModule_AddIntMacro(module, KIND_PLAIN) < 0 || PyModule_AddIntMacro(module, KIND_INT) < 0
         || PyModule_AddIntMacro(module, KIND_DATE) < 0
         || PyModule_AddIntMacro(module, KIND_OTHER) < 0
-        || PyModule_AddIntMacro(module, KIND_UNCOVERED) < 0) {
+        || PyModule_AddIntMacro(module, KIND_UNCOVERED) < 0 || PyModule_AddIntMacro(module, CAST_ONE) < 0
+        || PyModule_AddIntMacro(module, CAST_LIST) < 0 || PyModule_AddIntMacro(module, CAST_MAPPING) < 0
+        || PyModule_AddIntMacro(module, CAST_UNION) < 0) {
         Py_DECREF(module);
         return NULL;
     }

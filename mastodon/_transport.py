@@ -130,12 +130,19 @@ class ByVerb:
         return getattr(self.target, method.lower())(url, **kwargs)
 
 
+def _note_answer(response, *args, **kwargs):
+    # requests reads a redirect's Location even when it does not follow it, and reports a
+    # malformed one as a bare ValueError: remember the answer so the error can name it.
+    _exchange.answered = response
+
+
 def new_session():
     """A ``requests.Session`` whose exchanges the deadline watchdog can cut at any stage."""
     session = requests.Session()
     adapter = _WatchedAdapter()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    session.hooks["response"].append(_note_answer)
     return session
 
 
@@ -228,7 +235,7 @@ def _without_query(url):
 def _exchange_once(session, method, url, headers, params, data, json, files, deadline, stream, read_timeout):
     _exchange.deadline = deadline
     _exchange.tickets = tickets = []
-    answered = []
+    _exchange.answered = None
     cut = False
     response = None
     try:
@@ -237,8 +244,7 @@ def _exchange_once(session, method, url, headers, params, data, json, files, dea
                                                     ("files", files)) if value is not None}
             response = session.request(method, url, **body, headers=headers,
                                        timeout=_socket_timeout(deadline, stream, read_timeout),
-                                       allow_redirects=False, stream=True,
-                                       hooks={"response": lambda r, *args, **kwargs: answered.append(r)})
+                                       allow_redirects=False, stream=True)
             if not stream:
                 if deadline is not None and not tickets:
                     # A session of the caller's: the watchdog can still cut the body.
@@ -252,8 +258,9 @@ def _exchange_once(session, method, url, headers, params, data, json, files, dea
                 cut = _watchdog.unwatch(ticket) or cut
     except ValueError as e:
         # requests reads the Location of a redirect even when not following it.
-        if answered and getattr(answered[-1], "is_redirect", False):
-            location = answered[-1].headers.get("Location")
+        answered = getattr(_exchange, "answered", None)
+        if answered is not None and getattr(answered, "is_redirect", False):
+            location = answered.headers.get("Location")
             raise MastodonNetworkError(
                 f"Could not complete request: the server redirected to a malformed URL: {location!r}") from e
         if cut or _past(deadline):
