@@ -11,6 +11,7 @@ and values: a 1.8.1 caller still sees the same dicts, now instances of subclasse
 import functools
 import os
 import typing
+from typing import Dict, FrozenSet, Tuple
 
 from .types_base import AttribAccessDict, set_extra
 
@@ -40,7 +41,8 @@ class _Tables:
     one of ``_speedups`` where it was built, else :func:`python_cast_entity`."""
 
     fields = None
-    required = {}
+    # class → (its always-present fields, all its fields), filled by choose()
+    required: Dict[type, Tuple[FrozenSet[str], FrozenSet[str]]] = {}
     cast = None
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, AccountCreationError, DateTime, FamiliarFollowers, IdType, List, NonPaginatableList,
@@ -19,6 +20,9 @@ from .versions import (
 )
 
 _MAX_PROFILE_FIELDS = 4
+
+# create_account(return_detailed_error=True): (token, {}), or (None, the server's error).
+_DetailedSignUp = Union[Tuple[str, AttribAccessDict], Tuple[None, AccountCreationError]]
 
 
 class Mastodon(Internals):
@@ -307,12 +311,28 @@ class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
     # Sign-up
 
+    # The new token, or with return_detailed_error a _DetailedSignUp.
+    @overload
+    def create_account(self, username: str, password: str, email: str, agreement: bool = False,
+                       reason: Optional[str] = None, locale: str = "en", scopes: List[str] = _DEFAULT_SCOPES,
+                       to_file: Optional[str] = None, return_detailed_error: Literal[False] = False,
+                       date_of_birth: Optional[DateTime] = None) -> str: ...
+    @overload
+    def create_account(self, username: str, password: str, email: str, agreement: bool = False,
+                       reason: Optional[str] = None, locale: str = "en", scopes: List[str] = _DEFAULT_SCOPES,
+                       to_file: Optional[str] = None, *, return_detailed_error: Literal[True],
+                       date_of_birth: Optional[DateTime] = None) -> _DetailedSignUp: ...
+    @overload
+    def create_account(self, username: str, password: str, email: str, agreement: bool = False,
+                       reason: Optional[str] = None, locale: str = "en", scopes: List[str] = _DEFAULT_SCOPES,
+                       to_file: Optional[str] = None, return_detailed_error: bool = False,
+                       date_of_birth: Optional[DateTime] = None) -> Union[str, _DetailedSignUp]: ...
+
     @api_version("2.7.0", "2.7.0", "3.4.0")
     def create_account(self, username: str, password: str, email: str, agreement: bool = False,
                        reason: Optional[str] = None, locale: str = "en", scopes: List[str] = _DEFAULT_SCOPES,
                        to_file: Optional[str] = None, return_detailed_error: bool = False,
-                       date_of_birth: Optional[DateTime] = None
-                       ) -> Union[Optional[str], Tuple[Optional[str], AccountCreationError]]:
+                       date_of_birth: Optional[DateTime] = None) -> Union[str, _DetailedSignUp]:
         """Register a new account with this client's app credentials and log in as it.
 
         ``agreement`` must be True (the server rules were accepted); ``reason`` is needed on
@@ -354,7 +374,9 @@ class Mastodon(Internals):
 
         if isinstance(result, dict) and "error" in result:
             if return_detailed_error:
-                return None, result
+                # Results in a tuple are not cast: this is a plain AttribAccessDict with the fields
+                # of an AccountCreationError, not an instance of it (reported, a run-time matter).
+                return None, result  # type: ignore[return-value]
             raise _account_creation_error(result, response)
         if not response.ok or not isinstance(result, dict) or "access_token" not in result:
             error = MastodonIllegalArgumentError(
@@ -363,11 +385,12 @@ class Mastodon(Internals):
             raise error
 
         self.__adopt_token(result, scopes)
+        token = result["access_token"]  # now self.access_token
         if to_file is not None:
-            write_secret_file(to_file, [self.access_token, self.api_base_url])
+            write_secret_file(to_file, [token, self.api_base_url])
         if return_detailed_error:
-            return self.access_token, AttribAccessDict()
-        return self.access_token
+            return token, AttribAccessDict()
+        return token
 
     @api_version("3.4.0", "3.4.0", "3.4.0")
     def email_resend_confirmation(self) -> None:

@@ -12,6 +12,8 @@ server never sees a half-formed request. For valid input the wire format is that
 
 from __future__ import annotations
 
+from typing import overload
+
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, AdminAccount, AdminCanonicalEmailBlock, AdminDimension, AdminDomainAllow,
     AdminDomainBlock, AdminEmailDomainBlock, AdminIpBlock, AdminMeasure, AdminReport,
@@ -45,7 +47,7 @@ class Mastodon(Internals):
                           status: Optional[str] = None, username: Optional[str] = None,
                           display_name: Optional[str] = None, email: Optional[str] = None,
                           ip: Optional[str] = None, permissions: Optional[str] = None,
-                          invited_by: Union[Account, IdType] = None, role_ids: Optional[List[IdType]] = None,
+                          invited_by: Optional[Union[Account, IdType]] = None, role_ids: Optional[List[IdType]] = None,
                           max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
                           since_id: Optional[IdType] = None, limit: Optional[int] = None
                           ) -> List[AdminAccount]:
@@ -80,9 +82,12 @@ class Mastodon(Internals):
 
         Unlike Mastodon.py 1.8.1, which silently dropped it, ``limit`` is passed on.
         """
-        return self.admin_accounts_v1(remote=remote, by_domain=by_domain, status=status, username=username,
-                                      display_name=display_name, email=email, ip=ip, staff_only=staff_only,
-                                      max_id=max_id, min_id=min_id, since_id=since_id, limit=limit)
+        # admin_accounts_v1 declares an AdminAccount, as Mastodon.py does, and answers a list: reported,
+        # as correcting its annotation would change how its result is cast.
+        return self.admin_accounts_v1(  # type: ignore[return-value]
+            remote=remote, by_domain=by_domain, status=status, username=username, display_name=display_name,
+            email=email, ip=ip, staff_only=staff_only, max_id=max_id, min_id=min_id, since_id=since_id,
+            limit=limit)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_ADMIN_ACCOUNT)
     def admin_accounts_v1(self, remote: bool = False, by_domain: Optional[str] = None, status: str = "active",
@@ -191,16 +196,18 @@ class Mastodon(Internals):
                       account_id: Optional[Union[Account, AdminAccount, IdType]] = None,
                       target_account_id: Optional[Union[Account, AdminAccount, IdType]] = None,
                       max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
-                      since_id: Optional[IdType] = None, limit: Optional[int] = None
-                      ) -> PaginatableList[AdminReport]:
+                      since_id: Optional[IdType] = None, limit: Optional[int] = None,
+                      unresolved: Optional[bool] = None) -> PaginatableList[AdminReport]:
         """Reports, unresolved ones unless ``resolved`` (list of AdminReport).
 
         ``account_id`` / ``target_account_id`` filter by reporting / reported account.
+        ``unresolved`` is sent as given (``'1'`` / ``'0'``) when not None; with both it and
+        ``resolved`` True, Mastodon 4.6 lists every report.
         """
         params = self.__generate_params(dict(
             resolved=resolved, account_id=self.__unpack_id(account_id),
             target_account_id=self.__unpack_id(target_account_id), max_id=max_id, min_id=min_id,
-            since_id=since_id, limit=limit), omit_false=("resolved",))
+            since_id=since_id, limit=limit, unresolved=unresolved), omit_false=("resolved",))
         return self.__api_request("GET", "/api/v1/admin/reports", params)
 
     @api_version("2.9.1", "2.9.1", _DICT_VERSION_REPORT)
@@ -289,6 +296,23 @@ class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
     # Domain blocks
 
+    # The blocks, or with an id that one block.
+    @overload
+    def admin_domain_blocks(self, id: None = None, max_id: Optional[IdType] = None,
+                            min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
+                            limit: Optional[int] = None
+                            ) -> PaginatableList[AdminDomainBlock]: ...
+    @overload
+    def admin_domain_blocks(self, id: IdType, max_id: Optional[IdType] = None,
+                            min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
+                            limit: Optional[int] = None
+                            ) -> AdminDomainBlock: ...
+    @overload
+    def admin_domain_blocks(self, id: Optional[IdType] = None, max_id: Optional[IdType] = None,
+                            min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
+                            limit: Optional[int] = None
+                            ) -> Union[AdminDomainBlock, PaginatableList[AdminDomainBlock]]: ...
+
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
     def admin_domain_blocks(self, id: Optional[IdType] = None, max_id: Optional[IdType] = None,
                             min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
@@ -349,7 +373,7 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/admin/domain_blocks/{id}", params)
 
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
-    def admin_delete_domain_block(self, id: Union[AdminDomainBlock, IdType] = None) -> None:
+    def admin_delete_domain_block(self, id: Optional[Union[AdminDomainBlock, IdType]] = None) -> None:
         """Lift a domain block. A missing id raises :class:`MastodonIllegalArgumentError`. Returns None."""
         id = _checked_id(self.__unpack_id(id))
         self.__api_request("DELETE", f"/api/v1/admin/domain_blocks/{id}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    IdType, Optional, Tuple, Union,
+    Any, IdType, Optional, Tuple, Union,
 )
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
@@ -40,16 +40,16 @@ class Mastodon(Internals):
             refresh_id = result_or_id
         elif isinstance(result_or_id, AsyncRefresh) and "id" in result_or_id:
             refresh_id = result_or_id["id"]
-        elif getattr(result_or_id, "_async_refresh", None) is not None:
-            refresh_id = result_or_id._async_refresh.get("id")
+        elif (carried := getattr(result_or_id, "_async_refresh", None)) is not None:
+            refresh_id = carried.get("id")
         else:
             raise MastodonIllegalArgumentError("Need an async refresh id, an AsyncRefresh or a result carrying one.")
         answer = self.__api_request("GET", f"/api/v1_alpha/async_refreshes/{refresh_id}")
         return AsyncRefresh(answer.get("async_refresh", answer))
 
     @api_version("4.4.0", "4.4.0")
-    def await_async_refresh(self, result, timeout: float = 0.0, max_attempts: int = -1
-                            ) -> Optional[AttribAccessDict]:
+    def await_async_refresh(self, result: Union[AttribAccessDict, AttribAccessList[Any]], timeout: float = 0.0,
+                            max_attempts: int = -1) -> Optional[Union[AttribAccessDict, AttribAccessList[Any]]]:
         """Wait until the server finished refreshing ``result``, then fetch it again.
 
         Returns the fresh result, ``result`` itself when nothing is being refreshed, or None when
@@ -78,7 +78,7 @@ class Mastodon(Internals):
                 return self.__api_request(method, endpoint, params)
             if 0 <= max_attempts <= attempts:
                 break
-            sleep = min(retry, _MAX_RETRY_SLEEP)
+            sleep: float = min(retry, _MAX_RETRY_SLEEP)
             if deadline is not None:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -87,7 +87,7 @@ class Mastodon(Internals):
                  ratelimit_pacefactor: float = 1.1, request_timeout: float = _DEFAULT_TIMEOUT,
                  mastodon_version: Optional[str] = None, version_check_mode: str = "created",
                  session: Optional[Session] = None, feature_set: str = "mainline",
-                 user_agent: str = _DEFAULT_USER_AGENT, lang: Optional[str] = None):
+                 user_agent: str = _DEFAULT_USER_AGENT, lang: Optional[str] = None) -> None:
         """Create an API client.
 
         ``client_id`` and ``access_token`` may be paths of credential files written by
@@ -96,9 +96,7 @@ class Mastodon(Internals):
         decides whether methods refuse to run on servers too old for them; unless it is
         ``'none'`` (or ``mastodon_version`` is given) the server version is fetched now.
         """
-        self.api_base_url = None
-        if api_base_url is not None:
-            self.api_base_url = self.__protocolize(api_base_url)
+        base_url = self.__protocolize(api_base_url) if api_base_url is not None else None
 
         self.client_id = client_id
         self.client_secret = client_secret
@@ -125,34 +123,38 @@ class Mastodon(Internals):
         self.mastodon_patch = 0
         self.version_check_worked = None
 
-        self.__read_credential_files()
-
-        if self.api_base_url is None:
+        base_url = self.__read_credential_files(base_url)
+        if base_url is None:
             raise MastodonIllegalArgumentError("API base URL is required.")
+        self.api_base_url = base_url
 
         if version_check_mode not in ("created", "changed", "none"):
             raise MastodonIllegalArgumentError("Invalid version check method.")
         self.version_check_mode = version_check_mode
 
-        if mastodon_version is None and version_check_mode != "none":
-            self.retrieve_mastodon_version()
-        elif version_check_mode != "none":
-            try:
-                self.mastodon_major, self.mastodon_minor, self.mastodon_patch = parse_version_string(mastodon_version)
-            except MastodonVersionError:
-                raise MastodonVersionError("Bad version specified") from None
+        if version_check_mode != "none":
+            if mastodon_version is None:
+                self.retrieve_mastodon_version()
+            else:
+                try:
+                    major, minor, patch = parse_version_string(mastodon_version)
+                except MastodonVersionError:
+                    raise MastodonVersionError("Bad version specified") from None
+                self.mastodon_major, self.mastodon_minor, self.mastodon_patch = major, minor, patch
 
 
-    def __check_base_url(self, file_base_url, path):
+    def __check_base_url(self, file_base_url, path, base_url):
+        """The base URL a credential file names, which must be the one given (if one was)."""
         file_base_url = self.__protocolize(file_base_url)
-        if self.api_base_url is not None and self.api_base_url != file_base_url:
+        if base_url is not None and base_url != file_base_url:
             raise MastodonIllegalArgumentError(
                 f"Mismatch in base URLs between the file {path} ({file_base_url}) and the "
-                f"parameters ({self.api_base_url}).")
-        self.api_base_url = file_base_url
+                f"parameters ({base_url}).")
+        return file_base_url
 
-    def __read_credential_files(self):
-        """Load client credentials and tokens from files given in place of the values."""
+    def __read_credential_files(self, base_url):
+        """Load client credentials and tokens from files given in place of the values; returns
+        the base URL (the one given, else the one the files name, else None)."""
         if self.client_id is not None and _is_file(self.client_id):
             path = self.client_id
             lines = read_secret_file(path)
@@ -160,7 +162,7 @@ class Mastodon(Internals):
                 raise MastodonIllegalArgumentError(f"Client credential file {path} is incomplete.")
             self.client_id, self.client_secret = lines[0], lines[1]
             if len(lines) > 2 and lines[2]:
-                self.__check_base_url(lines[2], path)
+                base_url = self.__check_base_url(lines[2], path, base_url)
             if len(lines) > 3 and lines[3] and self.user_agent is None:
                 self.user_agent = lines[3]
         elif self.client_id is not None and self.client_secret is None:
@@ -173,12 +175,13 @@ class Mastodon(Internals):
                 raise MastodonIllegalArgumentError(f"Token file {path} is empty.")
             self.access_token = lines[0]
             if len(lines) > 1 and lines[1]:
-                self.__check_base_url(lines[1], path)
+                base_url = self.__check_base_url(lines[1], path, base_url)
             if self.client_id is None:
                 if len(lines) > 2 and lines[2]:
                     self.client_id = lines[2]
                 if len(lines) > 3 and lines[3]:
                     self.client_secret = lines[3]
+        return base_url
 
     # -----------------------------------------------------------------------------------------
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Sequence, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    Dict, Filter, FilterKeyword, FilterStatus, FilterV2, IdType, List, NonPaginatableList,
+    Any, Dict, Filter, FilterKeyword, FilterStatus, FilterV2, IdType, List, NonPaginatableList,
     Notification, Optional, PaginatableList, Status, Union,
 )
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessList
 from .versions import _DICT_VERSION_FILTER, api_version
+
+# The filters filters_apply applies.
+_FilterList = Union[NonPaginatableList[Filter], NonPaginatableList[FilterV2]]
 
 # Contexts a v1 filter can apply to ('account' exists since Mastodon 3.1.0).
 _FILTER_CONTEXTS = ("home", "notifications", "public", "thread", "account")
@@ -78,10 +82,22 @@ class Mastodon(Internals):
         """One v1 filter (Filter)."""
         return self.__api_request("GET", f"/api/v1/filters/{self.__unpack_id(id)}")
 
+    # Statuses give statuses, notifications notifications; a page stays a page.
+    @overload
+    def filters_apply(self, objects: PaginatableList[Status], filters: _FilterList, context: str
+                      ) -> PaginatableList[Status]: ...
+    @overload
+    def filters_apply(self, objects: PaginatableList[Notification], filters: _FilterList, context: str
+                      ) -> PaginatableList[Notification]: ...
+    @overload
+    def filters_apply(self, objects: List[Status], filters: _FilterList, context: str) -> List[Status]: ...
+    @overload
+    def filters_apply(self, objects: List[Notification], filters: _FilterList, context: str
+                      ) -> List[Notification]: ...
+
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filters_apply(self, objects: Union[PaginatableList[Status], PaginatableList[Notification]],
-                      filters: Union[NonPaginatableList[Filter], NonPaginatableList[FilterV2]], context: str
-                      ) -> Union[PaginatableList[Status], PaginatableList[Notification]]:
+    def filters_apply(self, objects: Sequence[Union[Status, Notification]], filters: _FilterList, context: str
+                      ) -> Union[List[Status], List[Notification]]:
         """Drop from ``objects`` (Statuses or Notifications) those that ``filters`` (v1 Filters)
         hide in ``context`` (``'home'``, ``'notifications'``, ``'public'``, ``'thread'`` or
         ``'account'``). Nothing is sent to the server.
@@ -103,7 +119,9 @@ class Mastodon(Internals):
                    for f in filters if f.get("phrase") and context in (f.get("context") or ())]
         if phrases:
             matcher = re.compile("|".join(phrases), re.IGNORECASE).search
-            kept = [obj for obj in objects if not any(matcher(text) for text in _filter_texts(obj) if text)]
+            # Typed loosely: the caller's statuses or notifications, whichever they are.
+            kept: List[Any] = [obj for obj in objects
+                               if not any(matcher(text) for text in _filter_texts(obj) if text)]
         else:
             kept = list(objects)
         if isinstance(objects, AttribAccessList):
@@ -116,8 +134,8 @@ class Mastodon(Internals):
         return kept
 
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_FILTER)
-    def filter_create(self, phrase: str, context: str, irreversible: bool = False, whole_word: bool = True,
-                      expires_in: Optional[int] = None) -> Filter:
+    def filter_create(self, phrase: str, context: Union[str, List[str]], irreversible: bool = False,
+                      whole_word: bool = True, expires_in: Optional[int] = None) -> Filter:
         """Create a v1 filter hiding ``phrase`` in the given ``context`` list (values from
         ``home``, ``notifications``, ``public``, ``thread``, ``account``); ``expires_in`` is in
         seconds. Returns the new Filter. An unknown context raises

@@ -19,9 +19,14 @@ The private helpers Mastodon.py's users call or patch (``__json_hooks``, ``__unp
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 import warnings
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, List, Optional, Union
+
+import requests
 
 from . import _decoding, _links, _media_files, _params, _redaction, _transport
 from ._credentials import read_secret_file, write_secret_file  # noqa: F401 (used by the mixins)
@@ -32,7 +37,8 @@ from ._decoding import (  # noqa: F401 (the decoding names tests and tools read 
 from ._http_errors import raise_for_status, ratelimit_error, unparseable
 from ._links import pagination_params_from_url, parse_link_header  # noqa: F401
 from ._media_files import format_focus  # noqa: F401
-from ._ratelimit import MAX_SLEEP
+from ._ratelimit import MAX_SLEEP, RateLimiter
+from ._state import Caches
 from .errors import MastodonDeprecationWarning
 from .types_base import AttribAccessDict
 from .versions import check_version, normalize_version_string, parse_version_string, speaks_mastodon_quirks
@@ -63,6 +69,42 @@ def _cache_attribute(name):
 
 class Mastodon:
     """The request core and the helpers every API area shares."""
+
+    # -----------------------------------------------------------------------------------------
+    # Client state, assigned by ``__init__`` (authentication.py) and declared here, once, so that
+    # every area sees the same types.
+
+    api_base_url: str
+    #: ``client_id`` and ``access_token`` hold the text of a credential file named in their place;
+    #: only a path that names no file is kept as given (as Mastodon.py 1.8.1 does).
+    client_id: Optional[Union[str, PurePath]]
+    client_secret: Optional[str]
+    access_token: Optional[Union[str, PurePath]]
+    debug_requests: bool
+    request_timeout: float
+    session: requests.Session
+    feature_set: str
+    user_agent: Optional[str]
+    lang: Optional[str]
+    mastodon_major: int
+    mastodon_minor: int
+    mastodon_patch: int
+    #: True once the server version was read, False when reading it failed, None before.
+    version_check_worked: Optional[bool]
+    version_check_mode: str
+    _token_expired: datetime.datetime
+    _refresh_token: Optional[str]
+    __caches: Caches
+    __ratelimiter: RateLimiter
+    __pkce_verifier: Optional[str]
+
+    if TYPE_CHECKING:
+        # Methods of other areas that some areas call; the composed client has them all.
+        def retrieve_mastodon_version(self, fail_hard: bool = False) -> str: ...
+
+        def verify_minimum_version(self, version_str: str, cached: bool = False) -> bool: ...
+
+        def __adopt_token(self, answer: Any, requested_scopes: List[str]) -> None: ...
 
     # -----------------------------------------------------------------------------------------
     # Rate-limit state, as Mastodon.py exposes it (owned by the client's RateLimiter)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, IdType, List, NonPaginatableList, Optional, PaginatableList, Union, UserList,
 )
@@ -26,7 +28,8 @@ class _DefaultFalse(int):
 # Mastodon.py 1.8.1 sent only the title; the 2.x options go out only when the caller gives them,
 # so an old-style call neither changes nor resets them.
 _REPLIES_POLICY_DEFAULT = _DefaultStr("list")
-_EXCLUSIVE_DEFAULT = _DefaultFalse(0)
+# Declared a bool for the signatures: it is one in every use (bool itself cannot be subclassed).
+_EXCLUSIVE_DEFAULT = cast(bool, _DefaultFalse(0))
 
 
 def _given(value):

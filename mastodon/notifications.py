@@ -3,6 +3,8 @@ requests from accounts that policy filtered."""
 
 from __future__ import annotations
 
+from typing import overload
+
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, GroupedNotificationsResults, IdType, List, NonPaginatableList, Notification,
     NotificationPolicy, NotificationRequest, Optional, PaginatableList, Union,
@@ -19,6 +21,35 @@ _NOT_MENTIONS = ["follow", "favourite", "reblog", "poll", "follow_request"]
 class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
     # v1 notifications
+
+    # A page of notifications, or with an id that one notification.
+    @overload
+    def notifications(self, id: None = None,
+                      account_id: Optional[Union[Account, IdType]] = None,
+                      max_id: Optional[Union[Notification, IdType]] = None,
+                      min_id: Optional[Union[Notification, IdType]] = None,
+                      since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
+                      exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
+                      mentions_only: Optional[bool] = None
+                      ) -> PaginatableList[Notification]: ...
+    @overload
+    def notifications(self, id: Union[Notification, IdType],
+                      account_id: Optional[Union[Account, IdType]] = None,
+                      max_id: Optional[Union[Notification, IdType]] = None,
+                      min_id: Optional[Union[Notification, IdType]] = None,
+                      since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
+                      exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
+                      mentions_only: Optional[bool] = None
+                      ) -> Notification: ...
+    @overload
+    def notifications(self, id: Optional[Union[Notification, IdType]] = None,
+                      account_id: Optional[Union[Account, IdType]] = None,
+                      max_id: Optional[Union[Notification, IdType]] = None,
+                      min_id: Optional[Union[Notification, IdType]] = None,
+                      since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
+                      exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
+                      mentions_only: Optional[bool] = None
+                      ) -> Union[PaginatableList[Notification], Notification]: ...
 
     @api_version("1.0.0", "3.5.0", _DICT_VERSION_NOTIFICATION)
     def notifications(self, id: Optional[Union[Notification, IdType]] = None,

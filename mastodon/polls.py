@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    IdType, List, Poll, Union,
+    Any, Dict, IdType, List, Poll, Union,
 )
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_POLL, api_version
@@ -30,7 +30,7 @@ class Mastodon(Internals):
         return self.__api_request("POST", f"/api/v1/polls/{id}/votes", params)
 
     def make_poll(self, options: List[str], expires_in: int, multiple: bool = False, hide_totals: bool = False
-                  ) -> Poll:
+                  ) -> Dict[str, Any]:
         """A poll to pass as ``status_post(poll=...)``: ``options`` (list of str), ``expires_in``
         (seconds), ``multiple`` choices allowed, ``hide_totals`` until it ends. No request is made;
         returns a plain dict."""

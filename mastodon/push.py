@@ -16,7 +16,7 @@ import struct
 import threading
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    Optional, PushNotification, Tuple, WebPushSubscription, WebpushCryptoParamsPrivkey,
+    Any, Dict, Optional, PushNotification, Tuple, WebPushSubscription, WebpushCryptoParamsPrivkey,
     WebpushCryptoParamsPubkey,
 )
 from .compat import IMPL_HAS_CRYPTO, IMPL_HAS_ECE
@@ -64,7 +64,7 @@ _P256_POINT_LENGTH = 65
 _TAG_LENGTH = 16
 
 # Private keys derived from decrypt_params['privkey'] (deriving one costs as much as the ECDH).
-_KEY_CACHE = {}
+_KEY_CACHE: Dict[int, Tuple[Any, bytes]] = {}  # privkey → (key object, public point)
 _KEY_CACHE_MAX = 256
 _KEY_CACHE_LOCK = threading.Lock()
 
@@ -338,7 +338,7 @@ class Mastodon(Internals):
                               update_events: Optional[bool] = None,
                               admin_sign_up_events: Optional[bool] = None,
                               admin_report_events: Optional[bool] = None, quote_events: Optional[bool] = None,
-                              quoted_update_events: Optional[bool] = None, standard: bool = None
+                              quoted_update_events: Optional[bool] = None, standard: Optional[bool] = None
                               ) -> WebPushSubscription:
         """Subscribe the current access token to web push at ``endpoint``, replacing any previous
         subscription. ``encrypt_params`` is the public dict of :meth:`push_subscription_generate_keys`.
@@ -389,7 +389,7 @@ class Mastodon(Internals):
         subscription receives. Returns the WebPushSubscription."""
         if policy not in _POLICIES:
             raise MastodonIllegalArgumentError(f"Invalid policy {policy!r}: must be one of {', '.join(_POLICIES)}")
-        params = {}
+        params: Dict[str, Any] = {}
         flags = dict(follow_events=follow_events, favourite_events=favourite_events, reblog_events=reblog_events,
                      mention_events=mention_events, poll_events=poll_events,
                      follow_request_events=follow_request_events, update_events=update_events,

@@ -36,7 +36,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/domain_blocks", params)
 
     @api_version("1.4.0", "1.4.0", "1.4.0")
-    def domain_block(self, domain: str = None) -> None:
+    def domain_block(self, domain: Optional[str] = None) -> None:
         """Hide everything from ``domain`` (e.g. ``'example.com'``) from the logged-in user.
 
         A missing domain raises MastodonIllegalArgumentError before anything is sent.
@@ -45,7 +45,7 @@ class Mastodon(Internals):
         self.__api_request("POST", "/api/v1/domain_blocks", params)
 
     @api_version("1.4.0", "1.4.0", "1.4.0")
-    def domain_unblock(self, domain: str = None) -> None:
+    def domain_unblock(self, domain: Optional[str] = None) -> None:
         """Undo a domain block.
 
         A missing domain raises MastodonIllegalArgumentError before anything is sent.

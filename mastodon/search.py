@@ -57,10 +57,9 @@ class Mastodon(Internals):
         staff has not reviewed (Mastodon 3.0.0+, not sent to older servers).
         """
         self.__ensure_search_params_acceptable(account_id, offset, min_id, max_id)
-        if not self.__version_at_least("3.0.0"):
-            exclude_unreviewed = None
+        unreviewed = exclude_unreviewed if self.__version_at_least("3.0.0") else None
         params = self.__generate_params(dict(
             q=q, resolve=resolve, account_id=self.__unpack_id(account_id), offset=offset,
-            min_id=min_id, max_id=max_id, exclude_unreviewed=exclude_unreviewed, limit=limit,
+            min_id=min_id, max_id=max_id, exclude_unreviewed=unreviewed, limit=limit,
             type=result_type), omit_false=("resolve", "exclude_unreviewed"))
         return self.__api_request("GET", "/api/v2/search", params)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from typing import overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, Any, Context, DateTime, Dict, IdType, List, MediaAttachment, NonPaginatableList,
@@ -54,7 +55,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/statuses", {"id[]": ids})
 
     @api_version("1.0.0", "3.0.0", _DICT_VERSION_CARD)
-    def status_card(self, id: Union[Status, IdType]) -> PreviewCard:
+    def status_card(self, id: Union[Status, IdType]) -> Optional[PreviewCard]:
         """The preview card of a status (PreviewCard), or None when it has none.
 
         On servers from 3.0.0 on the card is read from the status itself.
@@ -181,6 +182,38 @@ class Mastodon(Internals):
                 _sleep(_IDEMPOTENT_RETRY_WAIT * (2 ** attempt))
                 attempt += 1
 
+    # A status, or with scheduled_at the scheduled status.
+    @overload
+    def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
+                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
+                    language: Optional[str] = None, idempotency_key: Optional[str] = None,
+                    content_type: Optional[str] = None, scheduled_at: None = None,
+                    poll: Optional[Union[Poll, IdType]] = None,
+                    quote_id: Optional[Union[Status, IdType]] = None, strict_content_type: bool = False,
+                    quoted_status_id: Optional[Union[Status, IdType]] = None,
+                    quote_approval_policy: Optional[str] = None) -> Status: ...
+    @overload
+    def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
+                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
+                    language: Optional[str] = None, idempotency_key: Optional[str] = None,
+                    content_type: Optional[str] = None, scheduled_at: DateTime = ...,
+                    poll: Optional[Union[Poll, IdType]] = None,
+                    quote_id: Optional[Union[Status, IdType]] = None, strict_content_type: bool = False,
+                    quoted_status_id: Optional[Union[Status, IdType]] = None,
+                    quote_approval_policy: Optional[str] = None) -> ScheduledStatus: ...
+    @overload
+    def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
+                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
+                    language: Optional[str] = None, idempotency_key: Optional[str] = None,
+                    content_type: Optional[str] = None, scheduled_at: Optional[DateTime] = None,
+                    poll: Optional[Union[Poll, IdType]] = None,
+                    quote_id: Optional[Union[Status, IdType]] = None, strict_content_type: bool = False,
+                    quoted_status_id: Optional[Union[Status, IdType]] = None,
+                    quote_approval_policy: Optional[str] = None) -> Union[Status, ScheduledStatus]: ...
+
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
     def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
                     media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
@@ -216,7 +249,8 @@ class Mastodon(Internals):
         return self.status_post(status)
 
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
-    def status_reply(self, to_status: Union[Status, IdType], status: str, in_reply_to_id=None,
+    def status_reply(self, to_status: Union[Status, Dict[str, Any]], status: str,
+                     in_reply_to_id: Optional[Union[Status, IdType]] = None,
                      media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None,
                      sensitive: bool = False, visibility: Optional[str] = None,
                      spoiler_text: Optional[str] = None, language: Optional[str] = None,
@@ -254,7 +288,9 @@ class Mastodon(Internals):
         if spoiler_text is None and "spoiler_text" in to_status:
             spoiler_text = to_status["spoiler_text"]
 
-        return self.status_post(
+        # With scheduled_at the answer is a ScheduledStatus, cast (by the declared return type,
+        # Mastodon.py's) as a Status: that cast is a run-time matter, left as it is.
+        return self.status_post(  # type: ignore[return-value]
             status, in_reply_to_id=reply_to_id, media_ids=media_ids, sensitive=sensitive, visibility=visibility,
             spoiler_text=spoiler_text, language=language, idempotency_key=idempotency_key,
             content_type=content_type, scheduled_at=scheduled_at, poll=poll, quote_id=quote_id,
@@ -262,7 +298,7 @@ class Mastodon(Internals):
             quote_approval_policy=quote_approval_policy)
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
-    def status_update(self, id: Union[Status, IdType], status: str = None, spoiler_text: Optional[str] = None,
+    def status_update(self, id: Union[Status, IdType], status: Optional[str] = None, spoiler_text: Optional[str] = None,
                       sensitive: Optional[bool] = None,
                       media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None,
                       poll: Optional[Union[Poll, IdType]] = None,
@@ -302,7 +338,7 @@ class Mastodon(Internals):
         return attributes
 
     @api_version("1.0.0", "1.0.0", "1.0.0")
-    def status_delete(self, id: Union[Status, IdType], delete_media: bool = None) -> Status:
+    def status_delete(self, id: Union[Status, IdType], delete_media: Optional[bool] = None) -> Status:
         """Delete one of your statuses. Returns the deleted Status with its source text, for
         redrafting. ``delete_media=True`` also deletes its media at once (Mastodon 4.4)."""
         id = self.__unpack_id(id)

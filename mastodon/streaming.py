@@ -20,6 +20,7 @@ import re
 import socket
 import threading
 import time
+from typing import Any, Dict
 
 import requests
 
@@ -62,7 +63,7 @@ _ID_PAYLOAD_EVENTS = frozenset(("delete", "announcement.delete"))
 _thread_state = threading.local()
 
 
-_for_stream_cache = {}
+_for_stream_cache: Dict[Any, bool] = {}
 
 
 def _accepts_for_stream(handler):

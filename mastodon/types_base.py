@@ -34,11 +34,11 @@ try:
         raise ImportError("the C extension is switched off")
     from ._speedups import materialize as _materialize, track as _track
 except ImportError:
-    def _materialize(instance):
+    def _materialize(instance: "AttribAccessDict", /) -> None:
         """Make the dict its own ``__dict__``."""
         _object_setattr(instance, "__dict__", instance)
 
-    def _track(instance):
+    def _track(instance: object, /) -> None:
         """Without the C hook every instance is tracked already."""
 
 

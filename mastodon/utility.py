@@ -6,9 +6,10 @@ import datetime
 import email.utils
 import unicodedata
 import re
+from typing import Literal, TypeVar, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    DateTime, Entity, Iterator, List, MediaAttachment, Optional, PaginatableList, Tuple, Union, _T,
+    Any, DateTime, Iterator, List, MediaAttachment, Optional, PaginatableList, Tuple, Union, _T,
 )
 from .compat import IMPL_HAS_BLURHASH, IMPL_HAS_GRAPHEME
 from .errors import (
@@ -27,12 +28,15 @@ if IMPL_HAS_GRAPHEME:
 
 __all__ = ["AttribAccessDict", "AttribAccessList", "api_version", "parse_version_string", "max_version"]
 
+# A result that is not a list but carries its own pagination (grouped notifications, for one).
+_Paged = TypeVar("_Paged", bound=AttribAccessDict)
+
 _URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
 
 
 class Mastodon(Internals):
-    def set_language(self, lang: str):
+    def set_language(self, lang: Optional[str]) -> None:
         """Send ``lang`` (an ISO 639 code) with every request from now on, or stop when None."""
         self.lang = lang
 
@@ -126,34 +130,48 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("Not a pagination dict: no method or endpoint") from None
         return cast_like_page(self.__api_request(method, endpoint, params), info)
 
-    def fetch_next(self, previous_page: Union[PaginatableList[_T], _T, PaginationInfo]
-                   ) -> Optional[Union[PaginatableList[_T], _T]]:
+    # A page gives a page of the same entities, a result with its own pagination one of its kind;
+    # what a pagination info dict leads to is not known before it is fetched.
+    @overload
+    def fetch_next(self, previous_page: PaginatableList[_T]) -> Optional[PaginatableList[_T]]: ...
+    @overload
+    def fetch_next(self, previous_page: PaginationInfo) -> Any: ...
+    @overload
+    def fetch_next(self, previous_page: _Paged) -> Optional[_Paged]: ...
+
+    def fetch_next(self, previous_page: Union[PaginatableList[Any], AttribAccessDict]
+                   ) -> Optional[Union[PaginatableList[Any], AttribAccessDict]]:
         """The page after ``previous_page`` (a page or its ``_pagination_next`` dict), or None at the end."""
         return self.__pagination_request(previous_page, "_pagination_next")
 
-    def fetch_previous(self, next_page: Union[PaginatableList[_T], _T, PaginationInfo]
-                       ) -> Optional[Union[PaginatableList[_T], _T]]:
+    @overload
+    def fetch_previous(self, next_page: PaginatableList[_T]) -> Optional[PaginatableList[_T]]: ...
+    @overload
+    def fetch_previous(self, next_page: PaginationInfo) -> Any: ...
+    @overload
+    def fetch_previous(self, next_page: _Paged) -> Optional[_Paged]: ...
+
+    def fetch_previous(self, next_page: Union[PaginatableList[Any], AttribAccessDict]
+                       ) -> Optional[Union[PaginatableList[Any], AttribAccessDict]]:
         """The page before ``next_page`` (a page or its ``_pagination_prev`` dict), or None at the start."""
         return self.__pagination_request(next_page, "_pagination_prev")
 
-    def fetch_remaining(self, first_page: PaginatableList[_T]) -> PaginatableList[_T]:
-        """Every item from ``first_page`` to the last page, as one list.
+    def fetch_remaining(self, first_page: PaginatableList[_T]) -> List[_T]:
+        """Every item from ``first_page`` to the last page, as one (plain) list.
 
         The first page is not copied item by item; only the items themselves are kept.
         """
         if not isinstance(first_page, list):
             raise MastodonIllegalArgumentError(f"fetch_remaining needs a page (a list), not {type(first_page).__name__}")
         items = list(first_page)
-        page = first_page
-        while True:
-            page = self.fetch_next(page)
-            if not page:
-                break
+        page = self.fetch_next(first_page)
+        while page:
             items.extend(page)
+            page = self.fetch_next(page)
         return items
 
-    def get_pagination_info(self, page: PaginatableList[Entity], pagination_direction: str
-                            ) -> Optional[PaginationInfo]:
+    def get_pagination_info(self, page: Union[PaginatableList[Any], AttribAccessDict],
+                            pagination_direction: str) -> Optional[PaginationInfo]:
         """The stored pagination info of ``page`` in ``pagination_direction`` (``'next'`` or
         ``'previous'``), or None."""
         if pagination_direction not in ("next", "previous"):
@@ -162,8 +180,19 @@ class Mastodon(Internals):
         info = getattr(page, attribute, None)
         return PaginationInfo(info) if info is not None else None
 
-    def pagination_iterator(self, start_page: Union[PaginatableList[_T], PaginationInfo],
-                            direction: str = "next", return_pagination_info: bool = False) -> Iterator[_T]:
+    @overload
+    def pagination_iterator(self, start_page: PaginatableList[_T], direction: str = "next",
+                            return_pagination_info: Literal[False] = False) -> Iterator[_T]: ...
+    @overload
+    def pagination_iterator(self, start_page: PaginatableList[_T], direction: str = "next", *,
+                            return_pagination_info: Literal[True]
+                            ) -> Iterator[Tuple[_T, Optional[PaginationInfo]]]: ...
+    @overload
+    def pagination_iterator(self, start_page: Union[PaginatableList[Any], PaginationInfo], direction: str = "next",
+                            return_pagination_info: bool = False) -> Iterator[Any]: ...
+
+    def pagination_iterator(self, start_page: Union[PaginatableList[Any], PaginationInfo], direction: str = "next",
+                            return_pagination_info: bool = False) -> Iterator[Any]:
         """Iterate over items page by page, fetching lazily; only one page is held at a time.
 
         ``start_page`` is a page or a pagination info dict. With ``return_pagination_info`` each

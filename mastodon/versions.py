@@ -2,11 +2,15 @@
 
 import functools
 import re
+from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from decorator import decorate
 
 from ._casting import caster_for, remember_result_type
 from .errors import MastodonVersionError
+
+# A function given to a decorator that hands back one with the same signature.
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 # The server version in which each returned entity last changed (Mastodon.py 1.8.1 table).
 _DICT_VERSION_APPLICATION = "2.7.2"
@@ -49,7 +53,7 @@ _LEADING_DIGITS = re.compile(r"[0-9]*")
 _MAX_PART_DIGITS = 18
 
 
-def parse_version_string(version_string):
+def parse_version_string(version_string: str) -> Tuple[int, int, int]:
     """Parse ``"4.2.1"`` (or ``"4.2.1rc2"``, ``"4.2"``) into ``(4, 2, 1)``.
 
     Missing minor and patch parts count as 0. A string that does not start with a
@@ -64,11 +68,12 @@ def parse_version_string(version_string):
 
 # Every gated call compares against a handful of literal version strings: parse each once.
 @functools.lru_cache(maxsize=512)
-def _parse_version_cached(version_string):
+def _parse_version_cached(version_string: str) -> Tuple[int, int, int]:
     parts = version_string.split(".", 3)[:3]
     numbers = []
     for part in parts:
-        digits = _LEADING_DIGITS.match(part).group(0)
+        leading = _LEADING_DIGITS.match(part)  # always matches ("*"), perhaps the empty string
+        digits = leading.group(0) if leading else ""
         if not digits:
             break
         if len(digits) > _MAX_PART_DIGITS:
@@ -77,36 +82,39 @@ def _parse_version_cached(version_string):
     if not numbers:
         raise MastodonVersionError(f"Could not parse version string {version_string[:100]!r}")
     numbers += [0] * (3 - len(numbers))
-    return tuple(numbers)
+    return numbers[0], numbers[1], numbers[2]
 
 
-def max_version(*version_strings):
+def max_version(*version_strings: Optional[str]) -> str:
     """Return the highest of the given version strings (``None`` entries are ignored)."""
     present = [v for v in version_strings if v is not None]
     return max(present, key=parse_version_string)
 
 
-def api_version(created_ver, last_changed_ver=None, return_value_ver=None):
+def api_version(created_ver: str, last_changed_ver: Optional[str] = None,
+                return_value_ver: Optional[str] = None) -> Callable[[_F], _F]:
     """Gate a ``Mastodon`` method on the server version.
 
     ``created_ver`` is the Mastodon version that introduced the endpoint, ``last_changed_ver``
     the one that last changed it and ``return_value_ver`` the one that last changed the entity
     it returns. Which of them is enforced depends on the instance's ``version_check_mode``.
-    The wrapper keeps the wrapped signature, so Sphinx and ``inspect`` see the real one.
+    The wrapper keeps the wrapped signature, so Sphinx and ``inspect`` see the real one, and is
+    typed as the function it wraps, so type checkers do too.
     """
     if last_changed_ver is None:
         last_changed_ver = created_ver
 
-    def decorate_method(function):
+    def decorate_method(function: _F) -> _F:
         typed = _ResultTyping(function)
 
-        def gate(function, self, *args, **kwargs):
+        def gate(function: _F, self: Any, *args: Any, **kwargs: Any) -> Any:
             self._Mastodon__check_version(created_ver, last_changed_ver, return_value_ver, function.__name__)
             return typed(function(self, *args, **kwargs))
 
         # kwsyntax=True passes the arguments through untouched (no per-call signature binding).
         wrapped = decorate(function, gate, kwsyntax=True)
-        wrapped._mastodon_api_version = (created_ver, last_changed_ver, return_value_ver)
+        # Read by the meta-tests; set with setattr, as the type of a function has no such field.
+        setattr(wrapped, "_mastodon_api_version", (created_ver, last_changed_ver, return_value_ver))
         if wrapped.__doc__ is not None:
             wrapped.__doc__ = wrapped.__doc__.rstrip() + (
                 f"\n\n        Added: Mastodon v{created_ver}, last changed: Mastodon v{last_changed_ver}\n")
@@ -152,11 +160,11 @@ class _ResultTyping:
         return self.caster
 
 
-def typed_result(function):
+def typed_result(function: _F) -> _F:
     """Give the results of an ungated method the entity classes its annotation names."""
     typed = _ResultTyping(function)
 
-    def call(function, self, *args, **kwargs):
+    def call(function: _F, self: Any, *args: Any, **kwargs: Any) -> Any:
         return typed(function(self, *args, **kwargs))
     return decorate(function, call, kwsyntax=True)
 
