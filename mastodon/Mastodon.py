@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from . import (
-    accounts, admin, async_refresh, authentication, conversations, endorsements, favourites, filters,
-    hashtags, instance, internals, lists, media, notifications, polls, preferences, push, relationships,
-    reports, search, statuses, streaming_endpoints, suggestions, timeline, trends, utility,
+    accounts, admin, annual_reports, async_refresh, authentication, collections, conversations, endorsements,
+    favourites, filters, hashtags, instance, internals, lists, media, notifications, polls, preferences,
+    profile, push, relationships, reports, search, statuses, streaming_endpoints, suggestions, timeline,
+    trends, utility,
 )
 
 # Mastodon.py 1.8.1 imported these into this module, and code written for it imports them from here.
@@ -42,7 +43,8 @@ class Mastodon(utility.Mastodon, authentication.Mastodon, accounts.Mastodon, ins
                relationships.Mastodon, lists.Mastodon, trends.Mastodon, search.Mastodon,
                favourites.Mastodon, reports.Mastodon, preferences.Mastodon, push.Mastodon,
                admin.Mastodon, conversations.Mastodon, media.Mastodon, streaming_endpoints.Mastodon,
-               async_refresh.Mastodon, internals.Mastodon):
+               async_refresh.Mastodon, collections.Mastodon, annual_reports.Mastodon, profile.Mastodon,
+               internals.Mastodon):
     """A client for one Mastodon server, as one user (or as an app, or anonymously)."""
 
     @staticmethod

@@ -4,6 +4,7 @@ Every parser here reads server text and is linear in its length: scanning is don
 ``str.find``/``partition``/``split``, never with a regular expression that could backtrack.
 """
 
+from typing import NamedTuple, Optional
 from urllib.parse import parse_qsl, urlsplit
 
 from .types_base import AsyncRefresh, AttribAccessDict, AttribAccessList, PaginationInfo, set_extra
@@ -120,6 +121,101 @@ def attach_pagination(result, link_header, method, endpoint, params, force_pagin
             if is_list and page and isinstance(page[0], AttribAccessDict):
                 set_extra(page[0], "_pagination_prev", info)
     return page
+
+
+class OffsetPaging(NamedTuple):
+    """How a call that pages by ``offset`` finds its list: the result itself (``field`` None) or
+    the list under ``field`` of a wrapper object; ``previous`` is the offset of the page before
+    (known when the page was reached with ``fetch_next``)."""
+
+    field: Optional[str] = None
+    previous: Optional[int] = None
+
+
+# The bookkeeping keys of an offset page's info; fetch_next/fetch_previous do not send them.
+OFFSET_INFO_KEYS = ("_pagination_offset", "_pagination_offset_field", "_pagination_lang",
+                    "_pagination_offset_previous")
+
+
+def _offset_value(value):
+    """An offset or limit as an int (request parameters may hold ints or digit strings), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return ascii_int(value)
+    return None
+
+
+def _offset_info(params, method, endpoint, paging, lang, offset, limit):
+    info = PaginationInfo(params)
+    info["_pagination_method"] = method
+    info["_pagination_endpoint"] = endpoint
+    info["_pagination_offset"] = True
+    info["_pagination_offset_field"] = paging.field
+    info["_pagination_lang"] = lang
+    info["offset"] = offset
+    if limit is not None:
+        info["limit"] = limit
+    return info
+
+
+def attach_offset_pagination(result, link_header, method, endpoint, params, paging, lang=None):
+    """Give a page of an endpoint that pages by ``offset`` its ``_pagination_next`` and
+    ``_pagination_prev`` (Mastodon.py 2.3's rules).
+
+    A ``Link`` URL that carries an ``offset`` is taken as it is. Otherwise the next page starts
+    after the items returned (offered while there are any) and the previous one ends where this
+    one starts (offered past offset 0): at the offset this page was reached from, or one page
+    length back. An offset that is not a number gives no pagination.
+    """
+    items = result.get(paging.field) if paging.field is not None and isinstance(result, dict) else result
+    if not isinstance(items, list):
+        return result
+    page = AttribAccessList(result) if isinstance(result, list) else result
+    current = _offset_value(params.get("offset", 0))
+    if current is None:
+        return page
+    links = parse_link_header(link_header)
+
+    found = pagination_params_from_url(links["next"]) if "next" in links else {}
+    if "offset" in found:
+        limit = _offset_value(_query_value(links["next"], "limit"))
+        info = _offset_info(params, method, endpoint, paging, lang, found["offset"], limit)
+    elif items:
+        info = _offset_info(params, method, endpoint, paging, lang, current + len(items), None)
+    else:
+        info = None
+    if info is not None:
+        info["_pagination_offset_previous"] = current
+        set_extra(page, "_pagination_next", info)
+
+    found = pagination_params_from_url(links["prev"]) if "prev" in links else {}
+    if "offset" in found:
+        limit = _offset_value(_query_value(links["prev"], "limit"))
+        set_extra(page, "_pagination_prev", _offset_info(
+            params, method, endpoint, paging, lang, found["offset"], limit))
+    elif current > 0:
+        previous = paging.previous
+        if previous is None or not 0 <= previous < current:
+            # One page length back (the items returned, else the limit asked for, else to the start).
+            span = len(items) or _offset_value(params.get("limit")) or current
+            previous = max(0, current - span)
+        set_extra(page, "_pagination_prev", _offset_info(
+            params, method, endpoint, paging, lang, previous, current - previous))
+    return page
+
+
+def _query_value(url, name):
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return None
+    for key, value in parse_qsl(query, keep_blank_values=False):
+        if key == name:
+            return value
+    return None
 
 
 def parse_async_refresh(value):

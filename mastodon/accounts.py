@@ -12,6 +12,7 @@ from .defaults import _DEFAULT_SCOPES
 from .errors import MastodonError, MastodonIllegalArgumentError, MastodonNotFoundError
 from ._credentials import write_secret_file
 from ._decoding import parse_json_bytes
+from ._links import OffsetPaging
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
 from .versions import (
@@ -66,18 +67,19 @@ class Mastodon(Internals):
                          max_id: Optional[Union[Status, IdType, DateTime]] = None,
                          min_id: Optional[Union[Status, IdType, DateTime]] = None,
                          since_id: Optional[Union[Status, IdType, DateTime]] = None,
-                         limit: Optional[int] = None) -> PaginatableList[Status]:
+                         limit: Optional[int] = None, exclude_direct: bool = False) -> PaginatableList[Status]:
         """Statuses posted by an account, newest first (paginated list of Status).
 
-        ``only_media``, ``pinned``, ``exclude_replies`` and ``exclude_reblogs`` filter the list;
-        ``tagged`` limits it to statuses with that hashtag.
+        ``only_media``, ``pinned``, ``exclude_replies``, ``exclude_reblogs`` and
+        ``exclude_direct`` filter the list (each sent only when True); ``tagged`` limits it to
+        statuses with that hashtag.
         """
         id = self.__unpack_id(id)
         params = self.__generate_params(dict(
             only_media=only_media, pinned=pinned, exclude_replies=exclude_replies,
             exclude_reblogs=exclude_reblogs, tagged=tagged, max_id=max_id, min_id=min_id,
-            since_id=since_id, limit=limit),
-            omit_false=("only_media", "pinned", "exclude_replies", "exclude_reblogs"))
+            since_id=since_id, limit=limit, exclude_direct=exclude_direct),
+            omit_false=("only_media", "pinned", "exclude_replies", "exclude_reblogs", "exclude_direct"))
         return self.__api_request("GET", f"/api/v1/accounts/{id}/statuses", params)
 
     @api_version("1.0.0", "2.6.0", _DICT_VERSION_ACCOUNT)
@@ -113,15 +115,15 @@ class Mastodon(Internals):
 
     @api_version("1.0.0", "2.3.0", _DICT_VERSION_ACCOUNT)
     def account_search(self, q: str, limit: Optional[int] = None, following: bool = False,
-                       resolve: bool = False, offset: Optional[int] = None) -> NonPaginatableList[Account]:
-        """Accounts matching ``q`` (list of Account).
+                       resolve: bool = False, offset: Optional[int] = None) -> PaginatableList[Account]:
+        """Accounts matching ``q`` (list of Account, paged by offset: see :meth:`fetch_next`).
 
         ``following`` limits the search to followed accounts; ``resolve`` lets the server look up
         remote accounts by webfinger. Both are always sent, as ``'1'`` or ``'0'``.
         """
         params = self.__generate_params(dict(q=q, limit=limit, following=following, resolve=resolve,
                                              offset=offset))
-        return self.__api_request("GET", "/api/v1/accounts/search", params)
+        return self.__api_request("GET", "/api/v1/accounts/search", params, offset_paging=OffsetPaging())
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
     def account_lists(self, id: Union[Account, IdType]) -> NonPaginatableList[UserList]:
@@ -269,14 +271,17 @@ class Mastodon(Internals):
                                    default_privacy: Optional[str] = None,
                                    default_sensitive: Optional[bool] = None,
                                    default_language: Optional[str] = None,
-                                   default_quote_policy: Optional[str] = None) -> Account:
+                                   default_quote_policy: Optional[str] = None,
+                                   avatar_description: Optional[str] = None,
+                                   header_description: Optional[str] = None) -> Account:
         """Update the logged-in user's profile; returns the updated Account.
 
         ``avatar`` and ``header`` are image paths, bytes or file objects (bytes and file objects
         need the matching ``*_mime_type``). ``fields`` is a list of at most four
         ``(name, value)`` pairs and replaces all profile fields. ``default_privacy``,
         ``default_sensitive``, ``default_language`` and ``default_quote_policy`` set the posting
-        defaults (``source``). Everything is checked before the request, so invalid input raises
+        defaults (``source``); ``avatar_description`` and ``header_description`` describe the
+        images (Mastodon 4.6.1). Everything is checked before the request, so invalid input raises
         MastodonIllegalArgumentError (or MastodonFileNotFoundError) and changes nothing.
         """
         field_params = _profile_field_params(fields)
@@ -293,20 +298,22 @@ class Mastodon(Internals):
             "discoverable": discoverable, "hide_collections": hide_collections, "indexable": indexable,
             "source[privacy]": default_privacy, "source[sensitive]": default_sensitive,
             "source[language]": default_language, "source[quote_policy]": default_quote_policy,
+            "avatar_description": avatar_description, "header_description": header_description,
         })
         params.update(field_params)
         params.update(self.__generate_params(dict(attribution_domains=attribution_domains)))
         return self.__api_request("PATCH", "/api/v1/accounts/update_credentials", params, files=files)
 
     @api_version("4.2.0", "4.2.0")
-    def account_delete_avatar(self) -> None:
-        """Remove the logged-in user's avatar."""
-        self.__api_request("DELETE", "/api/v1/profile/avatar")
+    def account_delete_avatar(self) -> Account:
+        """Remove the logged-in user's avatar; returns the updated Account (Mastodon.py 2.2 returned None)."""
+        return self.__api_request("DELETE", "/api/v1/profile/avatar")
 
     @api_version("4.2.0", "4.2.0")
-    def account_delete_header(self) -> None:
-        """Remove the logged-in user's header image."""
-        self.__api_request("DELETE", "/api/v1/profile/header")
+    def account_delete_header(self) -> Account:
+        """Remove the logged-in user's header image; returns the updated Account (Mastodon.py 2.2
+        returned None)."""
+        return self.__api_request("DELETE", "/api/v1/profile/header")
 
     # -----------------------------------------------------------------------------------------
     # Sign-up
@@ -398,8 +405,9 @@ class Mastodon(Internals):
         self.__api_request("POST", "/api/v1/emails/confirmations")
 
 
-def _profile_field_params(fields):
-    """``fields_attributes[i][name|value]`` form keys for up to four ``(name, value)`` pairs."""
+def _profile_field_params(fields, max_fields=_MAX_PROFILE_FIELDS):
+    """``fields_attributes[i][name|value]`` form keys for ``(name, value)`` pairs (at most
+    ``max_fields`` of them, when given)."""
     if fields is None:
         return {}
     if isinstance(fields, (str, bytes, dict)):
@@ -408,9 +416,8 @@ def _profile_field_params(fields):
         fields = list(fields)
     except TypeError:
         raise MastodonIllegalArgumentError("fields must be a list of (name, value) pairs") from None
-    if len(fields) > _MAX_PROFILE_FIELDS:
-        raise MastodonIllegalArgumentError(
-            f"A profile has at most {_MAX_PROFILE_FIELDS} fields, got {len(fields)}")
+    if max_fields is not None and len(fields) > max_fields:
+        raise MastodonIllegalArgumentError(f"A profile has at most {max_fields} fields, got {len(fields)}")
     params = {}
     for index, field in enumerate(fields):
         if isinstance(field, dict) and "name" in field and "value" in field:

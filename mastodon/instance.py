@@ -6,10 +6,11 @@ import datetime
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, Activity, Announcement, CustomEmoji, Date, Dict, DomainBlock, ExtendedDescription,
-    IdType, Instance, InstanceV2, List, Nodeinfo, NonPaginatableList, Optional, Rule,
+    IdType, Instance, InstanceV2, List, Nodeinfo, NonPaginatableList, Optional, PaginatableList, Rule,
     SupportedLocale, TermsOfService, Union,
 )
 from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonNotFoundError
+from ._links import OffsetPaging
 from .internals import Mastodon as Internals
 from .versions import (
     _DICT_VERSION_ACCOUNT, _DICT_VERSION_ACTIVITY, _DICT_VERSION_ANNOUNCEMENT, _DICT_VERSION_EMOJI,
@@ -109,13 +110,13 @@ class Mastodon(Internals):
 
     @api_version("3.0.0", "3.0.0", _DICT_VERSION_ACCOUNT)
     def directory(self, offset: Optional[int] = None, limit: Optional[int] = None,
-                  order: Optional[str] = None, local: Optional[bool] = None) -> NonPaginatableList[Account]:
-        """Accounts in the profile directory (list of Account).
+                  order: Optional[str] = None, local: Optional[bool] = None) -> PaginatableList[Account]:
+        """Accounts in the profile directory (list of Account, paged by offset: see :meth:`fetch_next`).
 
         ``order`` is ``'active'`` or ``'new'``; ``local`` limits it to this server's accounts.
         """
         params = self.__generate_params(dict(offset=offset, limit=limit, order=order, local=local))
-        return self.__api_request("GET", "/api/v1/directory", params)
+        return self.__api_request("GET", "/api/v1/directory", params, offset_paging=OffsetPaging())
 
     @api_version("3.1.0", "3.1.0", _DICT_VERSION_ANNOUNCEMENT)
     def announcements(self) -> NonPaginatableList[Announcement]:

@@ -40,7 +40,7 @@ from ._media_files import format_focus  # noqa: F401
 from ._ratelimit import MAX_SLEEP, RateLimiter
 from ._state import Caches
 from .errors import MastodonDeprecationWarning
-from .types_base import AttribAccessDict
+from .types_base import AttribAccessDict, EmptyResponse
 from .versions import check_version, normalize_version_string, parse_version_string, speaks_mastodon_quirks
 
 log = logging.getLogger("mastodon")
@@ -185,10 +185,12 @@ class Mastodon:
                       access_token_override=None, base_url_override=None, do_ratelimiting=True,
                       use_json=False, parse=True, return_response_object=False, skip_error_check=False,
                       lang_override=None, override_type=None, force_pagination=False, *,
-                      warn_deprecation=True):
+                      warn_deprecation=True, offset_paging=None, allow_empty=False):
         """Send one API request and return its parsed result.
 
         ``method``/``endpoint``/``params`` describe the call; the keywords are transport options.
+        ``offset_paging`` (an ``_links.OffsetPaging``) marks an endpoint that pages by offset;
+        ``allow_empty`` lets an answer without content become an ``EmptyResponse``.
         Users may call this (as ``_Mastodon__api_request``) for endpoints the library lacks.
         """
         params = self.__request_params(params, lang_override)
@@ -212,8 +214,16 @@ class Mastodon:
         if not parse:
             return response.content
 
-        result = self.__parse_response(response)
-        if isinstance(result, list) or (force_pagination and isinstance(result, AttribAccessDict)):
+        if allow_empty and isinstance(response.content, (bytes, bytearray)) and not response.content.strip():
+            result = EmptyResponse()
+        else:
+            result = self.__parse_response(response)
+        if allow_empty and type(result) is AttribAccessDict and not result:
+            result = EmptyResponse()
+        if offset_paging is not None:
+            result = _links.attach_offset_pagination(result, header_text_long(response.headers, "Link"), method,
+                                                     endpoint, params, offset_paging, lang_override)
+        elif isinstance(result, list) or (force_pagination and isinstance(result, AttribAccessDict)):
             result = _links.attach_pagination(result, header_text_long(response.headers, "Link"), method,
                                               endpoint, params, force_pagination)
         return _links.attach_async_refresh(result, header_text_long(response.headers, "Mastodon-Async-Refresh"),

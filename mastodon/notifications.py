@@ -58,15 +58,18 @@ class Mastodon(Internals):
                       min_id: Optional[Union[Notification, IdType]] = None,
                       since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
                       exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
-                      mentions_only: Optional[bool] = None
+                      mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
                       ) -> Union[PaginatableList[Notification], Notification]:
         """The logged-in user's notifications (paginated list of Notification), newest first,
-        or the single Notification ``id`` (then every other argument is ignored).
+        or the single Notification ``id`` (then every other argument but ``supported_types`` is
+        ignored).
 
         ``types`` / ``exclude_types`` narrow the list (``mention``, ``status``, ``reblog``,
         ``follow``, ``follow_request``, ``favourite``, ``poll``, ``update``, ...); ``account_id``
         keeps only those caused by one account. ``mentions_only=True`` asks for mentions only and
         cannot be combined with either type list (:class:`MastodonIllegalArgumentError`).
+        ``supported_types`` names the types this client can show; from Mastodon 4.6 on, others
+        come with a ``fallback`` (NotificationFallback: ``title``, ``summary``, ``details``).
         """
         if mentions_only is not None:
             if types is not None or exclude_types is not None:
@@ -78,10 +81,11 @@ class Mastodon(Internals):
                 else:
                     exclude_types = list(_NOT_MENTIONS)
         if id is not None:
-            return self.__api_request("GET", f"/api/v1/notifications/{self.__unpack_id(id)}")
+            return self.__api_request("GET", f"/api/v1/notifications/{self.__unpack_id(id)}",
+                                      self.__generate_params(dict(supported_types=supported_types)))
         params = self.__generate_params(dict(
             account_id=self.__unpack_id(account_id), max_id=max_id, min_id=min_id, since_id=since_id,
-            limit=limit, exclude_types=exclude_types, types=types))
+            limit=limit, exclude_types=exclude_types, types=types, supported_types=supported_types))
         return self.__api_request("GET", "/api/v1/notifications", params)
 
     @api_version("1.0.0", "1.0.0", "1.0.0")
@@ -113,24 +117,30 @@ class Mastodon(Internals):
                               account_id: Optional[Union[Account, IdType]] = None,
                               expand_accounts: Optional[str] = "partial_avatars",
                               grouped_types: Optional[List[str]] = None,
-                              include_filtered: Optional[bool] = None) -> GroupedNotificationsResults:
+                              include_filtered: Optional[bool] = None,
+                              supported_types: Optional[List[str]] = None) -> GroupedNotificationsResults:
         """Notifications grouped by the server (GroupedNotificationsResults: ``accounts``,
         ``partial_accounts``, ``statuses`` and ``notification_groups``).
 
         The result is paginated like a list: pass it (or its ``_pagination_next``) on to
         :meth:`fetch_next`. ``grouped_types`` says which types may be grouped,
-        ``expand_accounts`` is ``'full'`` or ``'partial_avatars'``.
+        ``expand_accounts`` is ``'full'`` or ``'partial_avatars'``, ``supported_types`` as for
+        :meth:`notifications`.
         """
         params = self.__generate_params(dict(
             max_id=max_id, since_id=since_id, min_id=min_id, limit=limit, types=types,
             exclude_types=exclude_types, account_id=self.__unpack_id(account_id),
-            expand_accounts=expand_accounts, grouped_types=grouped_types, include_filtered=include_filtered))
+            expand_accounts=expand_accounts, grouped_types=grouped_types, include_filtered=include_filtered,
+            supported_types=supported_types))
         return self.__api_request("GET", "/api/v2/notifications", params, force_pagination=True)
 
     @api_version("4.3.0", "4.3.0", "4.3.0")
-    def grouped_notification(self, group_key: str) -> GroupedNotificationsResults:
-        """One notification group (GroupedNotificationsResults)."""
-        return self.__api_request("GET", f"/api/v2/notifications/{group_key}")
+    def grouped_notification(self, group_key: str, supported_types: Optional[List[str]] = None
+                             ) -> GroupedNotificationsResults:
+        """One notification group (GroupedNotificationsResults); ``supported_types`` as for
+        :meth:`notifications`."""
+        params = self.__generate_params(dict(supported_types=supported_types))
+        return self.__api_request("GET", f"/api/v2/notifications/{group_key}", params)
 
     @api_version("4.3.0", "4.3.0")
     def grouped_notification_accounts(self, group_key: str) -> NonPaginatableList[Account]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    Account, IdType, List, NonPaginatableList, Optional, Report, Rule, Status, Union,
+    Account, Collection, IdType, List, NonPaginatableList, Optional, Report, Rule, Status, Union,
 )
 from .errors import MastodonIllegalArgumentError, MastodonVersionError
 from .internals import Mastodon as Internals
@@ -28,12 +28,14 @@ class Mastodon(Internals):
     def report(self, account_id: Union[Account, IdType], status_ids: Optional[Union[Status, IdType]] = None,
                comment: Optional[str] = None, forward: bool = False, category: Optional[str] = None,
                rule_ids: Optional[List[Union[Rule, IdType]]] = None,
-               forward_to_domains: Optional[List[str]] = None) -> Report:
+               forward_to_domains: Optional[List[str]] = None,
+               collection_ids: Optional[List[Union[Collection, IdType]]] = None) -> Report:
         """Report an account (and optionally some of its statuses) to the moderators; returns the Report.
 
         ``forward`` also sends the report to the account's server (or only to the domains in
         ``forward_to_domains``); ``category`` is ``'spam'``, ``'violation'`` (then give the
-        broken ``rule_ids``), ``'legal'`` or ``'other'``. An unknown category raises
+        broken ``rule_ids``), ``'legal'`` or ``'other'``. ``collection_ids`` names collections of
+        the account that are part of the problem (Mastodon 4.6). An unknown category raises
         MastodonIllegalArgumentError before anything is sent.
         """
         if category is not None and category not in _REPORT_CATEGORIES:
@@ -42,9 +44,11 @@ class Mastodon(Internals):
         account_id = self.__unpack_id(account_id)
         status_ids = self.__unpack_id(status_ids, listify=True)
         rule_ids = self.__unpack_id(rule_ids, listify=True)
+        collection_ids = self.__unpack_id(collection_ids, listify=True)
         if isinstance(forward_to_domains, str):
             forward_to_domains = [forward_to_domains]
         params = self.__generate_params(dict(
             account_id=account_id, status_ids=status_ids, comment=comment, forward=forward,
-            category=category, rule_ids=rule_ids, forward_to_domains=forward_to_domains), omit_false=("forward",))
+            category=category, rule_ids=rule_ids, forward_to_domains=forward_to_domains,
+            collection_ids=collection_ids), omit_false=("forward",))
         return self.__api_request("POST", "/api/v1/reports/", params)

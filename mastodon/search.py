@@ -6,6 +6,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
     Account, IdType, Optional, Search, SearchV2, Union,
 )
 from .errors import MastodonVersionError
+from ._links import OffsetPaging
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_SEARCHRESULT, api_version
 
@@ -52,7 +53,8 @@ class Mastodon(Internals):
 
         ``resolve`` looks remote accounts and statuses up by URL / webfinger; ``result_type`` is
         ``'accounts'``, ``'hashtags'`` or ``'statuses'``; ``account_id`` limits statuses to one
-        author; ``offset``, ``min_id``, ``max_id`` and ``limit`` page through the results
+        author; ``offset``, ``min_id``, ``max_id`` and ``limit`` page through the results (with a
+        ``result_type``, :meth:`fetch_next` on the result asks for the next ``offset``)
         (Mastodon 2.8.0+, else MastodonVersionError); ``exclude_unreviewed`` hides hashtags the
         staff has not reviewed (Mastodon 3.0.0+, not sent to older servers).
         """
@@ -62,4 +64,6 @@ class Mastodon(Internals):
             q=q, resolve=resolve, account_id=self.__unpack_id(account_id), offset=offset,
             min_id=min_id, max_id=max_id, exclude_unreviewed=unreviewed, limit=limit,
             type=result_type), omit_false=("resolve", "exclude_unreviewed"))
-        return self.__api_request("GET", "/api/v2/search", params)
+        # One kind of result pages by offset on its list (``fetch_next`` works on the SearchV2).
+        paging = OffsetPaging(result_type) if isinstance(result_type, str) else None
+        return self.__api_request("GET", "/api/v2/search", params, offset_paging=paging)

@@ -258,3 +258,9 @@ class AsyncRefresh(AttribAccessDict):
     """State of a server-side background refresh (``Mastodon-Async-Refresh`` header)."""
 
     __slots__ = ()  # the layout of every AttribAccessDict, so that __class__ can be reassigned
+
+
+class EmptyResponse(AttribAccessDict):
+    """The result of a call the server answers without content (an empty body or ``{}``)."""
+
+    __slots__ = ()  # the layout of every AttribAccessDict, so that __class__ can be reassigned

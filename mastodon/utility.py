@@ -16,6 +16,7 @@ from .errors import (
     MastodonAPIError, MastodonError, MastodonIllegalArgumentError, MastodonVersionError,
 )
 from ._casting import cast_like_page
+from ._links import OFFSET_INFO_KEYS, OffsetPaging
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict, AttribAccessList, PaginationInfo  # noqa: F401 (re-exported)
 from .versions import api_version, max_version, parse_version_string  # noqa: F401 (re-exported)
@@ -128,7 +129,16 @@ class Mastodon(Internals):
             endpoint = params.pop("_pagination_endpoint")
         except KeyError:
             raise MastodonIllegalArgumentError("Not a pagination dict: no method or endpoint") from None
-        return cast_like_page(self.__api_request(method, endpoint, params), info)
+        if not params.get("_pagination_offset"):
+            return cast_like_page(self.__api_request(method, endpoint, params), info)
+        # A page of an endpoint that pages by offset: its bookkeeping is not sent, and the
+        # page fetched gets its own neighbours the same way.
+        paging = OffsetPaging(params.get("_pagination_offset_field"), params.get("_pagination_offset_previous"))
+        lang = params.get("_pagination_lang")
+        params = {key: value for key, value in params.items()
+                  if key not in OFFSET_INFO_KEYS and key != "_mastopy_type"}
+        return cast_like_page(self.__api_request(method, endpoint, params, lang_override=lang,
+                                                 offset_paging=paging), info)
 
     # A page gives a page of the same entities, a result with its own pagination one of its kind;
     # what a pagination info dict leads to is not known before it is fetched.
@@ -208,6 +218,23 @@ class Mastodon(Internals):
                 yield (item, info) if return_pagination_info else item
             page = fetch(page)
 
+    def pagination_page_iterator(self, start_page: Union[PaginatableList[Any], AttribAccessDict],
+                                 direction: str = "next", return_pagination_info: bool = False) -> Iterator[Any]:
+        """Iterate over whole pages (lists, or wrapper objects such as Collections), fetching lazily.
+
+        The first page is ``start_page`` itself, or the page a pagination info dict leads to; then
+        each page :meth:`fetch_next` (or :meth:`fetch_previous`) returns, an empty last page
+        included, until there is none. With ``return_pagination_info`` each page comes as
+        ``(page, info)`` where ``info`` leads on from it (None on the last page).
+        """
+        if direction not in ("next", "previous"):
+            raise MastodonIllegalArgumentError("direction must be 'next' or 'previous'")
+        fetch = self.fetch_next if direction == "next" else self.fetch_previous
+        page = fetch(start_page) if _is_pagination_info(start_page) else start_page
+        while page is not None:
+            yield (page, self.get_pagination_info(page, direction)) if return_pagination_info else page
+            page = fetch(page)
+
     # -----------------------------------------------------------------------------------------
 
     @staticmethod
@@ -217,6 +244,11 @@ class Mastodon(Internals):
         text = _URL_RE.sub("x" * 23, text)
         text = _MENTION_RE.sub(lambda m: "@" + m.group(1), text)
         return _grapheme_length(text) + _grapheme_length(spoiler_text or "")
+
+
+def _is_pagination_info(value):
+    """Whether ``value`` is a pagination info dict rather than a page (a list or a wrapper object)."""
+    return isinstance(value, dict) and "_pagination_method" in value
 
 
 def _grapheme_length(text):

@@ -15,6 +15,7 @@ from mastodon import (
     MastodonAPIError, MastodonFileNotFoundError, MastodonIllegalArgumentError, MastodonNotFoundError,
     MastodonVersionError,
 )
+from mastodon.return_types import Account
 from mastodon.types_base import AttribAccessDict, AttribAccessList
 
 ACCOUNT_ID = 117020565966271181
@@ -121,6 +122,14 @@ def test_account_statuses_filters_in_signature_order_false_flags_dropped(server,
                                  ("limit", "5")]
     api.account_statuses(ACCOUNT_ID, pinned=True)
     assert server.last.query == [("pinned", "1")]
+
+
+def test_account_statuses_exclude_direct_only_when_true(server, api):
+    server.fixture("GET_api_v1_accounts_id_statuses_200", path=f"/api/v1/accounts/{ACCOUNT_ID}/statuses")
+    api.account_statuses(ACCOUNT_ID, limit=5, exclude_direct=True)
+    assert server.last.query == [("limit", "5"), ("exclude_direct", "1")]
+    api.account_statuses(ACCOUNT_ID, exclude_direct=False)
+    assert server.last.query == []
 
 
 def test_account_statuses_datetime_max_id_becomes_snowflake(server, api):
@@ -347,10 +356,13 @@ def test_update_credentials_422_carries_details(server, api):
 
 
 @pytest.mark.parametrize("name", ["avatar", "header"])
-def test_delete_avatar_and_header(server, api, name):
-    server.route("DELETE", f"/api/v1/profile/{name}", body={"id": str(ACCOUNT_ID)})
-    assert getattr(api, f"account_delete_{name}")() is None
+def test_delete_avatar_and_header_return_the_account(server, api, name):
+    # Mastodon answers with the updated account; Mastodon.py 2.3 returns it (2.2 returned None).
+    server.fixture("DELETE_api_v1_profile_avatar_200", path=f"/api/v1/profile/{name}")
+    account = getattr(api, f"account_delete_{name}")()
     assert_sent(server, "DELETE", f"/api/v1/profile/{name}")
+    assert isinstance(account, Account)
+    assert (account.id, account.acct) == (ACCOUNT_ID, "mastodonpy_test")
 
 
 def test_email_resend_confirmation_returns_none(server, api):

@@ -88,6 +88,11 @@ CASES = [
      "GET", "/api/v1/admin/reports",
      [("resolved", "1"), ("account_id", "11"), ("target_account_id", "12"), ("max_id", "30"),
       ("min_id", "20"), ("since_id", "10"), ("limit", "5")], None, "GET_api_v1_admin_reports_200"),
+    # unresolved (Mastodon 4.6) is sent as given, False too; resolved=False is still dropped
+    ("admin_reports", (), dict(resolved=True, unresolved=True), "GET", "/api/v1/admin/reports",
+     [("resolved", "1"), ("unresolved", "1")], None, "GET_api_v1_admin_reports_200"),
+    ("admin_reports", (), dict(unresolved=False), "GET", "/api/v1/admin/reports",
+     [("unresolved", "0")], None, "GET_api_v1_admin_reports_200"),
     # trends
     ("admin_trending_tags", (), {}, "GET", "/api/v1/admin/trends/tags", [], None,
      "GET_api_v1_admin_trends_tags_200"),

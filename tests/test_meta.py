@@ -17,7 +17,7 @@ MIXIN_MODULES = [
     "utility", "authentication", "accounts", "instance", "timeline", "statuses", "polls", "notifications",
     "hashtags", "filters", "suggestions", "endorsements", "relationships", "lists", "trends", "search",
     "favourites", "reports", "preferences", "push", "admin", "conversations", "media",
-    "streaming_endpoints", "async_refresh", "internals",
+    "streaming_endpoints", "async_refresh", "collections", "annual_reports", "profile", "internals",
 ]
 
 

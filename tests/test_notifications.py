@@ -254,3 +254,33 @@ def test_no_version_check_server_still_works(server):
     api = Mastodon(api_base_url=server.url, access_token=TOKEN, version_check_mode="none",
                    mastodon_version="4.5.0")
     assert len(api.notifications()) == 3
+
+
+# --- supported_types (Mastodon 4.6) -----------------------------------------------------------------
+
+
+def test_notifications_supported_types_go_last_and_with_a_single_notification(api, server):
+    server.fixture("GET_api_v1_notifications_200")
+    api.notifications(limit=2, types=["mention"], supported_types=["mention", "follow"])
+    assert_sent(server, "GET", "/api/v1/notifications", [
+        ("limit", "2"), ("types[]", "mention"), ("supported_types[]", "mention"), ("supported_types[]", "follow")])
+    server.clear()
+    server.route("GET", "/api/v1/notifications/3", body={"id": "3", "type": "new_thing", "fallback": {
+        "title": "Something new", "summary": "You have a new thing", "details": None}})
+    notification = api.notifications(id=3, supported_types=["mention"])
+    assert_sent(server, "GET", "/api/v1/notifications/3", [("supported_types[]", "mention")])
+    from mastodon.return_types import Notification, NotificationFallback
+    assert isinstance(notification, Notification) and isinstance(notification.fallback, NotificationFallback)
+    assert (notification.fallback.title, notification.fallback.details) == ("Something new", None)
+
+
+def test_grouped_notifications_supported_types(api, server):
+    server.fixture("GET_api_v2_notifications_200")
+    api.grouped_notifications(supported_types=["mention"])
+    assert_sent(server, "GET", "/api/v2/notifications", [
+        ("expand_accounts", "partial_avatars"), ("supported_types[]", "mention")])
+    server.clear()
+    server.fixture("GET_api_v2_notifications_favourite-117020579695730951-495997_200")
+    api.grouped_notification("favourite-117020579695730951-495997", supported_types=["mention", "poll"])
+    assert_sent(server, "GET", "/api/v2/notifications/favourite-117020579695730951-495997",
+                [("supported_types[]", "mention"), ("supported_types[]", "poll")])
