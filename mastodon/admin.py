@@ -18,8 +18,9 @@ from .return_types import (  # noqa: F401 (used in annotations)
     Account, AdminAccount, AdminCanonicalEmailBlock, AdminDimension, AdminDomainAllow,
     AdminDomainBlock, AdminEmailDomainBlock, AdminIpBlock, AdminMeasure, AdminReport,
     AdminRetention, DateTime, IdType, List, NonPaginatableList, Optional, PaginatableList,
-    PreviewCard, PrimitiveIdType, Status, Tag, Union,
+    PreviewCard, PrimitiveIdType, Rule, Status, Tag, Union,
 )
+from .reports import _REPORT_CATEGORIES
 from ._validation import (
     checked_choice as _checked_choice, checked_expiry as _checked_expiry, checked_flag as _checked_flag,
     checked_id as _checked_id, checked_ip as _checked_ip, checked_optional_id as _checked_optional_id,
@@ -215,6 +216,17 @@ class Mastodon(Internals):
         """One report (AdminReport)."""
         id = _checked_id(self.__unpack_id(id))
         return self.__api_request("GET", f"/api/v1/admin/reports/{id}")
+
+    @api_version("3.5.0", "3.5.0", _DICT_VERSION_REPORT)
+    def admin_update_report(self, id: Union[AdminReport, IdType], category: Optional[str] = None,
+                            rule_ids: Optional[List[Union[Rule, IdType]]] = None) -> AdminReport:
+        """Change a report's category (``'spam'``, ``'violation'`` with the broken ``rule_ids``,
+        ``'legal'`` or ``'other'``); returns the AdminReport. An unknown category raises
+        MastodonIllegalArgumentError before anything is sent."""
+        id = _checked_id(self.__unpack_id(id))
+        category = _checked_choice(category, "category", _REPORT_CATEGORIES)
+        params = self.__generate_params(dict(category=category, rule_ids=self.__unpack_id(rule_ids, listify=True)))
+        return self.__api_request("PUT", f"/api/v1/admin/reports/{id}", params)
 
     def __admin_report_post(self, id, action):
         id = _checked_id(self.__unpack_id(id))

@@ -24,3 +24,9 @@ class Mastodon(Internals):
         """Mark a conversation as read. Returns the Conversation."""
         id = self.__unpack_id(id)
         return self.__api_request("POST", f"/api/v1/conversations/{id}/read")
+
+    @api_version("2.6.0", "2.6.0")
+    def conversations_delete(self, id: Union[Conversation, IdType]) -> None:
+        """Remove a conversation from the list (its statuses stay). Returns None."""
+        id = self.__unpack_id(id)
+        self.__api_request("DELETE", f"/api/v1/conversations/{id}", allow_empty=True)

@@ -223,6 +223,18 @@ class Mastodon(Internals):
         params = self.__generate_params(dict(filter_id=filter_id, keyword=keyword, whole_word=whole_word))
         return self.__api_request("POST", f"/api/v2/filters/{filter_id}/keywords", params)
 
+    @api_version("4.0.0", "4.0.0", "4.0.0")
+    def filter_keyword_v2(self, keyword_id: Union[FilterKeyword, IdType]) -> FilterKeyword:
+        """One keyword of a v2 filter (FilterKeyword)."""
+        return self.__api_request("GET", f"/api/v2/filters/keywords/{self.__unpack_id(keyword_id)}")
+
+    @api_version("4.0.0", "4.0.0", "4.0.0")
+    def update_filter_keyword_v2(self, keyword_id: Union[FilterKeyword, IdType], keyword: Optional[str] = None,
+                                 whole_word: Optional[bool] = None) -> FilterKeyword:
+        """Change a keyword of a v2 filter; only the given values are sent. Returns the FilterKeyword."""
+        params = self.__generate_params(dict(keyword=keyword, whole_word=whole_word))
+        return self.__api_request("PUT", f"/api/v2/filters/keywords/{self.__unpack_id(keyword_id)}", params)
+
     @api_version("4.0.0", "4.0.0")
     def delete_filter_keyword_v2(self, keyword_id: Union[FilterKeyword, IdType]) -> None:
         """Remove a keyword from its v2 filter. Returns None."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    Account, Activity, Announcement, CustomEmoji, Date, Dict, DomainBlock, ExtendedDescription,
+    Account, Activity, Announcement, CustomEmoji, Date, Dict, DomainBlock, Entity, ExtendedDescription,
     IdType, Instance, InstanceV2, List, Nodeinfo, NonPaginatableList, Optional, PaginatableList, Rule,
     SupportedLocale, TermsOfService, Union,
 )
@@ -98,6 +98,23 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("date must be a datetime.date")
         params = self.__generate_params(dict(date=date), days=("date",))
         return self.__api_request("GET", "/api/v1/instance/terms_of_service", params)
+
+    @api_version("4.4.0", "4.4.0")
+    def instance_terms_of_service_version(self, date: Date) -> TermsOfService:
+        """The terms of service that took effect on ``date`` (a ``datetime.date``), read from
+        ``/api/v1/instance/terms_of_service/YYYY-MM-DD`` (TermsOfService). A date on which no
+        version took effect raises MastodonNotFoundError.
+
+        :meth:`instance_terms_of_service` sends the date as a query parameter, as Mastodon.py 2.3 does.
+        """
+        if not isinstance(date, datetime.date):
+            raise MastodonIllegalArgumentError("date must be a datetime.date")
+        return self.__api_request("GET", f"/api/v1/instance/terms_of_service/{date.strftime('%Y-%m-%d')}")
+
+    @api_version("4.0.0", "4.0.0")
+    def instance_privacy_policy(self) -> Entity:
+        """The server's privacy policy (a dict with ``updated_at`` and the HTML ``content``)."""
+        return self.__api_request("GET", "/api/v1/instance/privacy_policy")
 
     def instance_translation_languages(self) -> Dict[str, List[str]]:
         """For each source language, the languages statuses can be translated into (dict of lists)."""

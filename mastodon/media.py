@@ -109,3 +109,10 @@ class Mastodon(Internals):
         """Fetch an uploaded attachment (MediaAttachment); ``url`` is None while it is processed."""
         id = self.__unpack_id(id)
         return self.__api_request("GET", f"/api/v1/media/{id}")
+
+    @api_version("4.4.0", "4.4.0")
+    def media_delete(self, id: Union[MediaAttachment, IdType]) -> None:
+        """Delete an uploaded attachment that no status uses yet. Returns None; an attachment in
+        use raises MastodonAPIError (422)."""
+        id = self.__unpack_id(id)
+        self.__api_request("DELETE", f"/api/v1/media/{id}", allow_empty=True)

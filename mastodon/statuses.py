@@ -7,7 +7,7 @@ import time
 from typing import overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
-    Account, Any, Context, DateTime, Dict, IdType, List, MediaAttachment, NonPaginatableList,
+    Account, Any, Context, DateTime, Dict, Entity, IdType, List, MediaAttachment, NonPaginatableList,
     Optional, PaginatableList, PathOrFile, Poll, PreviewCard, ScheduledStatus, Status, StatusEdit,
     StatusSource, Translation, Tuple, Union,
 )
@@ -455,3 +455,13 @@ class Mastodon(Internals):
         """Cancel a scheduled status. Returns None."""
         id = self.__unpack_id(id)
         self.__api_request("DELETE", f"/api/v1/scheduled_statuses/{id}")
+
+    # -----------------------------------------------------------------------------------------
+    # Embedding
+
+    @api_version("1.0.0", "1.0.0")
+    def oembed(self, url: str, maxwidth: Optional[int] = None, maxheight: Optional[int] = None) -> Entity:
+        """The oEmbed document of a status given by its URL (a dict with ``html`` to embed,
+        ``width``, ``height``, ``author_name``, ``provider_name`` and the other oEmbed fields)."""
+        params = self.__generate_params(dict(url=url, maxwidth=maxwidth, maxheight=maxheight))
+        return self.__api_request("GET", "/api/oembed", params)

@@ -542,3 +542,18 @@ def test_version_gate_refuses_old_servers_without_sending(make_api, server, name
     with pytest.raises(MastodonVersionError):
         call(api, name, *args)
     assert server.requests == []
+
+
+def test_admin_update_report_changes_the_category(api, server):
+    server.fixture(REPORT, method="PUT", path="/api/v1/admin/reports/1")
+    report = api.admin_update_report({"id": 1}, category="violation", rule_ids=[{"id": 3}, 4])
+    assert_sent(server, "PUT", "/api/v1/admin/reports/1", form=[
+        ("category", "violation"), ("rule_ids[]", "3"), ("rule_ids[]", "4")])
+    assert report.id == 1 and report.comment == "api crimes"
+
+
+def test_admin_update_report_unknown_category_sends_nothing(api, server):
+    from mastodon import MastodonIllegalArgumentError
+    with pytest.raises(MastodonIllegalArgumentError):
+        api.admin_update_report(1, category="rude")
+    assert server.requests == []

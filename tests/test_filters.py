@@ -383,6 +383,22 @@ def _reference_texts(obj):
     return texts
 
 
+def test_filter_keyword_v2_and_its_update(server, api):
+    keyword = fixture_body("GET_api_v2_filters_id_keywords_200")[0]
+    server.route("GET", "/api/v2/filters/keywords/1", body=keyword)
+    server.route("PUT", "/api/v2/filters/keywords/1", body=dict(keyword, keyword="ham", whole_word=False))
+    result = api.filter_keyword_v2({"id": 1, "keyword": "spam"})
+    assert_sent(server, "GET", "/api/v2/filters/keywords/1")
+    assert (result.id, result.keyword, result.whole_word) == (1, "spam", True)
+    server.clear()
+    result = api.update_filter_keyword_v2(1, keyword="ham", whole_word=False)
+    assert_sent(server, "PUT", "/api/v2/filters/keywords/1", form=[("keyword", "ham"), ("whole_word", "0")])
+    assert (result.keyword, result.whole_word) == ("ham", False)
+    server.clear()
+    api.update_filter_keyword_v2(1, whole_word=True)
+    assert_sent(server, "PUT", "/api/v2/filters/keywords/1", form=[("whole_word", "1")])
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=filtering_case())
 def test_filters_apply_matches_reference(api, case):

@@ -449,6 +449,30 @@ def test_unknown_server_version_does_not_refuse(server):
     assert api.instance_rules() == []
 
 
+def test_instance_privacy_policy(api, server):
+    server.route("GET", "/api/v1/instance/privacy_policy", body={
+        "updated_at": "2026-07-01T00:00:00.000Z", "content": "<p>We keep little.</p>"})
+    policy = api.instance_privacy_policy()
+    assert_sent(server, "GET", "/api/v1/instance/privacy_policy")
+    assert policy.content == "<p>We keep little.</p>"
+    assert policy.updated_at == datetime.datetime(2026, 7, 1, tzinfo=UTC)
+
+
+def test_instance_terms_of_service_version_puts_the_date_in_the_path(api, server):
+    terms = {"effective_date": "2026-05-01", "effective": False, "content": "<p>Be nice.</p>",
+             "succeeded_by": "2026-08-01"}
+    server.route("GET", "/api/v1/instance/terms_of_service/2026-05-01", body=terms)
+    result = api.instance_terms_of_service_version(datetime.date(2026, 5, 1))
+    assert_sent(server, "GET", "/api/v1/instance/terms_of_service/2026-05-01")
+    assert result.content == "<p>Be nice.</p>" and result.effective is False
+
+
+def test_instance_terms_of_service_version_needs_a_date(api, server):
+    with pytest.raises(MastodonIllegalArgumentError):
+        api.instance_terms_of_service_version("2026-05-01")
+    assert server.requests == []
+
+
 @pytest.mark.parametrize("document", [{}, {"links": None}, {"links": ["x", {"href": "/y"}]}, ["links"], b"\"text\""])
 def test_instance_nodeinfo_odd_discovery_document(api, server, document):
     server.route("GET", "/.well-known/nodeinfo", body=document)

@@ -4,7 +4,7 @@ import io
 import re
 
 import pytest
-from helpers import FakeClock, fixture_body
+from helpers import FakeClock, assert_sent, fixture_body
 from server import DROP, Response
 
 import mastodon.media
@@ -233,4 +233,24 @@ def test_a_missing_path_is_both_file_not_found_and_illegal_argument(server, api,
     with pytest.raises(MastodonFileNotFoundError) as info:
         api.media_post(str(tmp_path / "nope.png"))
     assert isinstance(info.value, MastodonIllegalArgumentError)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("body", [{}, b""])
+def test_media_delete_returns_none(server, api, body):
+    server.route("DELETE", "/api/v1/media/117020583177340985", body=body)
+    assert api.media_delete({"id": 117020583177340985}) is None
+    assert_sent(server, "DELETE", "/api/v1/media/117020583177340985")
+
+
+def test_media_delete_of_an_attachment_in_use_is_a_422(server, api):
+    server.route("DELETE", "/api/v1/media/5", Response(422, {"error": "Media attachment is currently used by a status"}))
+    with pytest.raises(MastodonAPIError) as info:
+        api.media_delete(5)
+    assert info.value.status_code == 422
+
+
+def test_media_delete_refused_before_mastodon_4_4(server, make_api):
+    with pytest.raises(MastodonVersionError):
+        make_api(mastodon_version="4.3.0").media_delete(5)
     assert server.requests == []

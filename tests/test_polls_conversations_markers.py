@@ -143,3 +143,10 @@ def test_markers_answer_garbage(server, api):
     server.route("GET", "/api/v1/markers", Response(200, b"not json"))
     with pytest.raises(MastodonAPIError):
         api.markers_get()
+
+
+@pytest.mark.parametrize("body", [{}, b""])
+def test_conversations_delete_returns_none(server, api, body):
+    server.route("DELETE", "/api/v1/conversations/11", body=body)
+    assert api.conversations_delete({"id": 11, "unread": True}) is None
+    assert_sent(server, "DELETE", "/api/v1/conversations/11")

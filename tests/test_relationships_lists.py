@@ -98,6 +98,20 @@ def test_endorsements(server, api):
     assert result[0].id == OTHER_ID and result[0].acct == "admin"
 
 
+def test_account_endorsements_of_any_account(server, api):
+    # The answer of GET /api/v1/endorsements has the shape of this endpoint's (a list of accounts).
+    server.fixture("GET_api_v1_endorsements_200", path="/api/v1/accounts/7/endorsements", headers={
+        "Link": '<http://localhost:3000/api/v1/accounts/7/endorsements?max_id=44>; rel="next"'})
+    result = api.account_endorsements({"id": 7}, limit=1)
+    assert_sent(server, "GET", "/api/v1/accounts/7/endorsements", [("limit", "1")])
+    assert result[0].id == OTHER_ID and result[0].acct == "admin"
+    assert result._pagination_next == {"limit": 1, "_pagination_method": "GET",
+                                       "_pagination_endpoint": "/api/v1/accounts/7/endorsements", "max_id": 44}
+    server.clear()
+    api.account_endorsements(7, max_id={"id": 44}, since_id=2)
+    assert_sent(server, "GET", "/api/v1/accounts/7/endorsements", [("max_id", "44"), ("since_id", "2")])
+
+
 # ---------------------------------------------------------------------------------------------
 # Lists
 

@@ -470,3 +470,16 @@ def test_status_reblog_accepts_direct_like_mastodon_py(server, api):
     server.fixture("POST_api_v1_statuses_id_reblog_200", path="/api/v1/statuses/5/reblog")
     api.status_reblog(5, visibility="DIRECT")
     assert server.last.form == [("visibility", "direct")]
+
+
+def test_oembed(server, api):
+    # Hand-written after Mastodon's oEmbed answer (no recorded one exists).
+    server.route("GET", "/api/oembed", body={
+        "type": "rich", "version": "1.0", "title": "New status by alice", "author_name": "Alice",
+        "author_url": "https://example.org/@alice", "provider_name": "example.org",
+        "provider_url": "https://example.org/", "cache_age": 86400,
+        "html": "<blockquote class=\"mastodon-embed\"></blockquote>", "width": 400, "height": None})
+    result = api.oembed("https://example.org/@alice/109", maxwidth=400)
+    assert_sent(server, "GET", "/api/oembed", [("url", "https://example.org/@alice/109"), ("maxwidth", "400")])
+    assert result.html.startswith("<blockquote") and (result.width, result.height) == (400, None)
+    assert result.author_name == "Alice"
