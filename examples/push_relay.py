@@ -17,9 +17,11 @@ import logging
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Optional
 
 from mastodon import Mastodon
 from mastodon.errors import MastodonError, MastodonIllegalArgumentError
+from mastodon.return_types import Notification, PushNotification, Status, WebpushCryptoParamsPrivkey
 
 log = logging.getLogger("push_relay")
 
@@ -32,7 +34,9 @@ class PushRelay:
     the relay answers before fetching, so a slow server never delays the acknowledgement.
     """
 
-    def __init__(self, api, private_keys, on_notification, host="127.0.0.1", port=0, on_push=None):
+    def __init__(self, api: Mastodon, private_keys: WebpushCryptoParamsPrivkey,
+                 on_notification: Callable[[Notification], Any], host: str = "127.0.0.1", port: int = 0,
+                 on_push: Optional[Callable[[PushNotification], Any]] = None) -> None:
         self.api = api
         self.private_keys = private_keys
         self.on_notification = on_notification
@@ -42,10 +46,10 @@ class PushRelay:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format, *args):
+            def log_message(self, format: str, *args: Any) -> None:
                 log.debug(format, *args)
 
-            def do_POST(self):
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
                     push = relay.api.push_subscription_decrypt_push(
@@ -57,7 +61,7 @@ class PushRelay:
                 self._answer(201)
                 relay.handle_push(push)
 
-            def _answer(self, status):
+            def _answer(self, status: int) -> None:
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -65,14 +69,14 @@ class PushRelay:
 
         self._httpd = ThreadingHTTPServer((host, port), Handler)
         self._httpd.daemon_threads = True
-        self._thread = None
+        self._thread: Optional[threading.Thread] = None
 
     @property
-    def url(self):
-        host, port = self._httpd.server_address[:2]
+    def url(self) -> str:
+        host, port = self._httpd.socket.getsockname()[:2]
         return f"http://{host}:{port}/push"
 
-    def handle_push(self, push):
+    def handle_push(self, push: PushNotification) -> None:
         """Fetch the notification a decrypted push names and pass it on."""
         if self.on_push is not None:
             self.on_push(push)
@@ -83,28 +87,29 @@ class PushRelay:
             return
         self.on_notification(notification)
 
-    def start(self):
+    def start(self) -> "PushRelay":
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self
 
-    def serve_forever(self):
+    def serve_forever(self) -> None:
         self._httpd.serve_forever()
 
-    def stop(self):
+    def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
 
 
-def describe(notification):
+def describe(notification: Notification) -> str:
     """``@alice mention: hello!`` for a notification."""
-    status = notification.get("status")
+    # Mastodon leaves "status" out of notifications about no status (follows, sign-ups...).
+    status: Optional[Status] = notification.get("status")
     text = html.unescape(re.sub(r"<[^>]*>", "", status["content"])).strip() if status else ""
     line = f"@{notification['account']['acct']} {notification['type']}"
     return f"{line}: {text}" if text else line
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--api-base-url", required=True)
     parser.add_argument("--access-token", required=True)

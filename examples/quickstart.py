@@ -9,42 +9,47 @@ so the whole flow runs offline:
 """
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import tempfile
+from typing import Any, Dict, Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 
 from mastodon import Mastodon  # noqa: E402
+from mastodon.return_types import PaginatableList, Status  # noqa: E402
 
 
-def embedded_server():
-    """A loopback server answering the calls of this example with recorded Mastodon 4.5 responses."""
+def embedded_server() -> Any:
+    """A loopback server answering the calls of this example with recorded Mastodon 4.5 responses
+    (the test suite's recording server, which is not typed)."""
     sys.path.insert(0, os.path.join(HERE, "..", "tests"))
-    from server import RecordingServer, Response, fixture
+    stand_in = importlib.import_module("server")
+    fixture = stand_in.fixture
 
-    server = RecordingServer().start()
+    server = stand_in.RecordingServer().start()
     for name in ("GET_api_v1_instance__200", "POST_api_v1_apps_200", "POST_oauth_token_200",
                  "POST_api_v1_statuses_200", "GET_api_v1_accounts_verify_credentials_200"):
         server.fixture(name)
     statuses = fixture("GET_api_v1_timelines_home_200")["body"]
     pages = [statuses[i:i + 5] for i in range(0, len(statuses), 5)]
 
-    def home(recorded):
+    def home(recorded: Any) -> Any:
         max_id = dict(recorded.query).get("max_id")
         index = 0 if max_id is None else next(i + 1 for i, page in enumerate(pages) if page[-1]["id"] == max_id)
-        headers = {}
+        headers: Dict[str, str] = {}
         if index + 1 < len(pages):
             headers["Link"] = f'<{server.url}/api/v1/timelines/home?max_id={pages[index][-1]["id"]}>; rel="next"'
-        return Response(200, pages[index], headers)
+        return stand_in.Response(200, pages[index], headers)
 
     server.route("GET", "/api/v1/timelines/home", handler=home)
     return server
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--api-base-url")
     parser.add_argument("--username")
@@ -71,7 +76,7 @@ def main():
         status = api.toot("Hello from the quickstart example!")
         print(f"Posted status {status.id} at {status.created_at:%Y-%m-%d %H:%M}: {status.content[:60]}")
 
-        page = api.timeline_home(limit=5)
+        page: Optional[PaginatableList[Status]] = api.timeline_home(limit=5)
         count = 0
         while page:
             for item in page:

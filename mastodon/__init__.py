@@ -8,13 +8,15 @@ from .errors import (
     MastodonRatelimitError, MastodonServerError, MastodonServiceUnavailableError,
     MastodonUnauthorizedError, MastodonVersionError,
 )
-from .streaming import CallbackStreamListener, StreamListener
+from .streaming import CallbackStreamListener, SSEStreamHandle, StreamHandle, StreamListener
+from .streaming_websocket import WebSocketStreamHandle, WebSocketSubscription
 from .types_base import AttribAccessDict
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Mastodon", "AttribAccessDict", "StreamListener", "CallbackStreamListener", "MastodonError",
+    "Mastodon", "AttribAccessDict", "StreamListener", "CallbackStreamListener", "StreamHandle", "SSEStreamHandle",
+    "WebSocketStreamHandle", "WebSocketSubscription", "MastodonError",
     "MastodonVersionError", "MastodonIllegalArgumentError", "MastodonIOError", "MastodonFileNotFoundError",
     "MastodonNetworkError", "MastodonAPIError", "MastodonNotFoundError", "MastodonUnauthorizedError",
     "MastodonRatelimitError", "MastodonMalformedEventError", "MastodonServerError",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, overload
+from typing import Literal, Sequence, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, AccountCreationError, DateTime, FamiliarFollowers, IdType, List, NonPaginatableList,
@@ -37,7 +37,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/accounts/{id}")
 
     @api_version("4.3.0", "4.3.0")
-    def accounts(self, ids: List[Union[Account, IdType]]) -> List[Account]:
+    def accounts(self, ids: Sequence[Union[Account, IdType]]) -> List[Account]:
         """Several accounts at once (list of Account); ``ids`` is one id/account or a list of them."""
         ids = self.__unpack_id(ids, dateconv=True, listify=True)
         return self.__api_request("GET", "/api/v1/accounts", self.__generate_params(dict(id=ids)))
@@ -103,7 +103,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/accounts/{id}/followers", params)
 
     @api_version("1.0.0", "1.4.0", _DICT_VERSION_RELATIONSHIP)
-    def account_relationships(self, id: Union[List[Union[Account, IdType]], Union[Account, IdType]],
+    def account_relationships(self, id: Union[Sequence[Union[Account, IdType]], Union[Account, IdType]],
                               with_suspended: Optional[bool] = None) -> NonPaginatableList[Relationship]:
         """The logged-in user's relationship to one account or a list of accounts (list of Relationship).
 
@@ -132,7 +132,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/accounts/{id}/lists")
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_FAMILIAR_FOLLOWERS)
-    def account_familiar_followers(self, id: Union[List[Union[Account, IdType]], Union[Account, IdType]]
+    def account_familiar_followers(self, id: Union[Sequence[Union[Account, IdType]], Union[Account, IdType]]
                                    ) -> NonPaginatableList[FamiliarFollowers]:
         """For each given account, the accounts followed by the logged-in user that follow it
         (list of FamiliarFollowers, one per account in the order given)."""
@@ -156,7 +156,7 @@ class Mastodon(Internals):
 
     @api_version("1.0.0", "3.3.0", _DICT_VERSION_RELATIONSHIP)
     def account_follow(self, id: Union[Account, IdType], reblogs: bool = True, notify: bool = False,
-                       languages=None) -> Relationship:
+                       languages: Optional[List[str]] = None) -> Relationship:
         """Follow an account; returns the new Relationship.
 
         ``reblogs`` shows their boosts in the home timeline, ``notify`` notifies about their new

@@ -12,7 +12,7 @@ server never sees a half-formed request. For valid input the wire format is that
 
 from __future__ import annotations
 
-from typing import overload
+from typing import Sequence, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, AdminAccount, AdminCanonicalEmailBlock, AdminDimension, AdminDomainAllow,
@@ -48,7 +48,8 @@ class Mastodon(Internals):
                           status: Optional[str] = None, username: Optional[str] = None,
                           display_name: Optional[str] = None, email: Optional[str] = None,
                           ip: Optional[str] = None, permissions: Optional[str] = None,
-                          invited_by: Optional[Union[Account, IdType]] = None, role_ids: Optional[List[IdType]] = None,
+                          invited_by: Optional[Union[Account, IdType]] = None,
+                          role_ids: Optional[Union[IdType, Sequence[IdType]]] = None,
                           max_id: Optional[IdType] = None, min_id: Optional[IdType] = None,
                           since_id: Optional[IdType] = None, limit: Optional[int] = None
                           ) -> List[AdminAccount]:
@@ -371,7 +372,7 @@ class Mastodon(Internals):
         return self.__api_request("POST", "/api/v1/admin/domain_blocks/", params)
 
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
-    def admin_update_domain_block(self, id, severity: Optional[str] = None,
+    def admin_update_domain_block(self, id: Union[AdminDomainBlock, IdType], severity: Optional[str] = None,
                                   reject_media: Optional[bool] = None, reject_reports: Optional[bool] = None,
                                   private_comment: Optional[str] = None, public_comment: Optional[str] = None,
                                   obfuscate: Optional[bool] = None) -> AdminDomainBlock:
@@ -568,7 +569,7 @@ class Mastodon(Internals):
         return keys, options
 
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_ADMIN_MEASURE)
-    def admin_measures(self, start_at, end_at, active_users: bool = False, new_users: bool = False,
+    def admin_measures(self, start_at: DateTime, end_at: DateTime, active_users: bool = False, new_users: bool = False,
                        interactions: bool = False, opened_reports: bool = False,
                        resolved_reports: bool = False, tag_accounts: Optional[Union[Tag, IdType]] = None,
                        tag_uses: Optional[Union[Tag, IdType]] = None,

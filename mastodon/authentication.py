@@ -197,7 +197,7 @@ class Mastodon(Internals):
     def __set_refresh_token(self, value):
         self._refresh_token = value
 
-    def clear_caches(self):
+    def clear_caches(self) -> None:
         """Forget cached server information (version, instance, streaming URL, OAuth metadata)."""
         self.version_check_worked = None
         self.__caches.clear()
@@ -206,8 +206,8 @@ class Mastodon(Internals):
 
     def auth_request_url(self, client_id: Optional[Union[str, PurePath]] = None, redirect_uris: str = _OOB,
                          scopes: List[str] = _DEFAULT_SCOPES, force_login: bool = False,
-                         state: Optional[str] = None, lang: Optional[str] = None, skip_server_info=False,
-                         allow_http: bool = False, use_pkce=False) -> str:
+                         state: Optional[str] = None, lang: Optional[str] = None,
+                         skip_server_info: bool = False, allow_http: bool = False, use_pkce: bool = False) -> str:
         """The URL to send a user to so that they authorise this app.
 
         No request is made. With ``use_pkce`` a PKCE (S256) challenge is added; the matching
@@ -247,7 +247,7 @@ class Mastodon(Internals):
     def log_in(self, username: Optional[str] = None, password: Optional[str] = None,
                code: Optional[str] = None, redirect_uri: str = _OOB, refresh_token: Optional[str] = None,
                scopes: List[str] = _DEFAULT_SCOPES, to_file: Optional[Union[str, PurePath]] = None,
-               allow_http: bool = False, code_verifier=None) -> str:
+               allow_http: bool = False, code_verifier: Optional[str] = None) -> str:
         """Get an access token and start using it; returns the token.
 
         Give ``username`` and ``password`` (password grant), or a ``code`` from the authorisation
@@ -326,7 +326,7 @@ class Mastodon(Internals):
                 f'Granted scopes "{" ".join(sorted(granted))}" do not contain all of the requested '
                 f'scopes "{" ".join(requested)}".')
 
-    def persistable_login_credentials(self):
+    def persistable_login_credentials(self) -> str:
         """The token file text (token, base URL, client id, client secret) for the current login."""
         if self.access_token is None:
             raise MastodonIllegalArgumentError("Not logged in: there is no access token to persist.")
@@ -335,7 +335,7 @@ class Mastodon(Internals):
         return "".join(f"{line}\n" for line in (self.access_token, self.api_base_url, self.client_id,
                                                  self.client_secret))
 
-    def revoke_access_token(self, allow_http: bool = False):
+    def revoke_access_token(self, allow_http: bool = False) -> None:
         """Revoke the current access token on the server and forget it."""
         if self.access_token is None:
             raise MastodonIllegalArgumentError("Not logged in, do not have a token to revoke.")

@@ -162,7 +162,7 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/filters/{self.__unpack_id(id)}", params)
 
     @api_version("2.4.3", "2.4.3", "2.4.3")
-    def filter_delete(self, id: Union[Filter, FilterV2, IdType]):
+    def filter_delete(self, id: Union[Filter, FilterV2, IdType]) -> None:
         """Delete a v1 filter. Returns None."""
         self.__api_request("DELETE", f"/api/v1/filters/{self.__unpack_id(id)}")
 

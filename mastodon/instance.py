@@ -141,19 +141,19 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/announcements")
 
     @api_version("3.1.0", "3.1.0", "3.1.0")
-    def announcement_dismiss(self, id: Union[Announcement, IdType]):
+    def announcement_dismiss(self, id: Union[Announcement, IdType]) -> None:
         """Mark an announcement as read."""
         id = self.__unpack_id(id)
         self.__api_request("POST", f"/api/v1/announcements/{id}/dismiss")
 
     @api_version("3.1.0", "3.1.0", "3.1.0")
-    def announcement_reaction_create(self, id: Union[Announcement, IdType], reaction: str):
+    def announcement_reaction_create(self, id: Union[Announcement, IdType], reaction: str) -> None:
         """React to an announcement with an emoji (unicode or a custom emoji's shortcode)."""
         id = self.__unpack_id(id)
         self.__api_request("PUT", f"/api/v1/announcements/{id}/reactions/{reaction}")
 
     @api_version("3.1.0", "3.1.0", "3.1.0")
-    def announcement_reaction_delete(self, id: Union[Announcement, IdType], reaction: str):
+    def announcement_reaction_delete(self, id: Union[Announcement, IdType], reaction: str) -> None:
         """Remove a reaction from an announcement."""
         id = self.__unpack_id(id)
         self.__api_request("DELETE", f"/api/v1/announcements/{id}/reactions/{reaction}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Sequence, cast
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, IdType, List, NonPaginatableList, Optional, PaginatableList, Union, UserList,
@@ -86,13 +86,14 @@ class Mastodon(Internals):
         return self.__api_request("PUT", f"/api/v1/lists/{id}", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_delete(self, id: Union[UserList, IdType]):
+    def list_delete(self, id: Union[UserList, IdType]) -> None:
         """Delete a list."""
         id = self.__unpack_id(id)
         self.__api_request("DELETE", f"/api/v1/lists/{id}")
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_accounts_add(self, id: Union[UserList, IdType], account_ids: List[Union[Account, IdType]]):
+    def list_accounts_add(self, id: Union[UserList, IdType],
+                          account_ids: Union[Account, IdType, Sequence[Union[Account, IdType]]]) -> None:
         """Add one account or a list of accounts (which the user must follow) to a list."""
         id = self.__unpack_id(id)
         account_ids = self.__unpack_id(account_ids, listify=True)
@@ -100,7 +101,8 @@ class Mastodon(Internals):
         self.__api_request("POST", f"/api/v1/lists/{id}/accounts", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
-    def list_accounts_delete(self, id: Union[UserList, IdType], account_ids: List[Union[Account, IdType]]):
+    def list_accounts_delete(self, id: Union[UserList, IdType],
+                             account_ids: Union[Account, IdType, Sequence[Union[Account, IdType]]]) -> None:
         """Remove one account or a list of accounts from a list."""
         id = self.__unpack_id(id)
         account_ids = self.__unpack_id(account_ids, listify=True)

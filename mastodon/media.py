@@ -27,7 +27,7 @@ class Mastodon(Internals):
                    description: Optional[str] = None, focus: Optional[Tuple[float, float]] = None,
                    file_name: Optional[str] = None, thumbnail: Optional[PathOrFile] = None,
                    thumbnail_mime_type: Optional[str] = None, synchronous: bool = False,
-                   synchronous_timeout=_DEFAULT_SYNCHRONOUS_TIMEOUT) -> MediaAttachment:
+                   synchronous_timeout: float = _DEFAULT_SYNCHRONOUS_TIMEOUT) -> MediaAttachment:
         """Upload an image, video or audio file; attach it to a status via its id. Returns a MediaAttachment.
 
         ``media_file`` is a path (the mime type is then detected: python-magic, else the file
@@ -90,7 +90,7 @@ class Mastodon(Internals):
     @api_version("2.3.0", "3.2.0", _DICT_VERSION_MEDIA)
     def media_update(self, id: Union[MediaAttachment, IdType], description: Optional[str] = None,
                      focus: Optional[Tuple[float, float]] = None, thumbnail: Optional[PathOrFile] = None,
-                     thumbnail_mime_type=None) -> MediaAttachment:
+                     thumbnail_mime_type: Optional[str] = None) -> MediaAttachment:
         """Change the description, focus point or thumbnail of an uploaded attachment. Returns the
         MediaAttachment. A thumbnail needs Mastodon 3.2 (MastodonVersionError otherwise)."""
         id = self.__unpack_id(id)

@@ -3,7 +3,7 @@ requests from accounts that policy filtered."""
 
 from __future__ import annotations
 
-from typing import overload
+from typing import Sequence, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, GroupedNotificationsResults, IdType, List, NonPaginatableList, Notification,
@@ -30,7 +30,7 @@ class Mastodon(Internals):
                       min_id: Optional[Union[Notification, IdType]] = None,
                       since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
                       exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
-                      mentions_only: Optional[bool] = None
+                      mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
                       ) -> PaginatableList[Notification]: ...
     @overload
     def notifications(self, id: Union[Notification, IdType],
@@ -39,7 +39,7 @@ class Mastodon(Internals):
                       min_id: Optional[Union[Notification, IdType]] = None,
                       since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
                       exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
-                      mentions_only: Optional[bool] = None
+                      mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
                       ) -> Notification: ...
     @overload
     def notifications(self, id: Optional[Union[Notification, IdType]] = None,
@@ -48,7 +48,7 @@ class Mastodon(Internals):
                       min_id: Optional[Union[Notification, IdType]] = None,
                       since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
                       exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
-                      mentions_only: Optional[bool] = None
+                      mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
                       ) -> Union[PaginatableList[Notification], Notification]: ...
 
     @api_version("1.0.0", "3.5.0", _DICT_VERSION_NOTIFICATION)
@@ -211,13 +211,13 @@ class Mastodon(Internals):
         self.__api_request("POST", f"/api/v1/notifications/requests/{self.__unpack_id(id)}/dismiss")
 
     @api_version("4.3.0", "4.3.0")
-    def accept_multiple_notification_requests(self, ids: List[Union[NotificationRequest, IdType]]) -> None:
+    def accept_multiple_notification_requests(self, ids: Sequence[Union[NotificationRequest, IdType]]) -> None:
         """Accept several notification requests (ids or NotificationRequest dicts). Returns None."""
         params = self.__generate_params(dict(id=self.__unpack_id(ids, listify=True)))
         self.__api_request("POST", "/api/v1/notifications/requests/accept", params)
 
     @api_version("4.3.0", "4.3.0")
-    def dismiss_multiple_notification_requests(self, ids: List[Union[NotificationRequest, IdType]]) -> None:
+    def dismiss_multiple_notification_requests(self, ids: Sequence[Union[NotificationRequest, IdType]]) -> None:
         """Dismiss several notification requests (ids or NotificationRequest dicts). Returns None."""
         params = self.__generate_params(dict(id=self.__unpack_id(ids, listify=True)))
         self.__api_request("POST", "/api/v1/notifications/requests/dismiss", params)

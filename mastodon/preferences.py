@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from .return_types import (  # noqa: F401 (used in annotations)
     Dict, IdType, List, Marker, Preferences, Status, Union,
 )
@@ -28,17 +30,16 @@ class Mastodon(Internals):
 
     @api_version("3.0.0", "3.0.0", _DICT_VERSION_MARKER)
     def markers_set(self, timelines: Union[str, List[str]],
-                    last_read_ids: Union[Status, IdType, List[Status], List[IdType]]) -> Dict[str, Marker]:
+                    last_read_ids: Union[Status, IdType, Sequence[Union[Status, IdType]]]) -> Dict[str, Marker]:
         """Set read positions: ``timelines`` and ``last_read_ids`` (ids or statuses/notifications) are
         single values or lists of equal length. Returns a dict from timeline name to Marker.
         Lists of different lengths raise MastodonIllegalArgumentError."""
         if not isinstance(timelines, (list, tuple)):
             timelines = [timelines]
-        if not isinstance(last_read_ids, (list, tuple)):
-            last_read_ids = [last_read_ids]
-        if len(timelines) != len(last_read_ids):
+        ids = last_read_ids if isinstance(last_read_ids, (list, tuple)) else [last_read_ids]
+        if len(timelines) != len(ids):
             raise MastodonIllegalArgumentError("Number of specified timelines and ids must be the same")
         params = {}
-        for name, last_read_id in zip(timelines, last_read_ids):
+        for name, last_read_id in zip(timelines, ids):
             params[name] = {"last_read_id": self.__unpack_id(last_read_id)}
         return self.__api_request("POST", "/api/v1/markers", params, use_json=True)

@@ -445,7 +445,8 @@ class Mastodon(Internals):
 
     @api_version("2.4.0", "2.4.0", _DICT_VERSION_PUSH_NOTIF)
     def push_subscription_decrypt_push(self, data: bytes, decrypt_params: WebpushCryptoParamsPrivkey,
-                                       encryption_header: str, crypto_key_header: str) -> PushNotification:
+                                       encryption_header: Optional[str], crypto_key_header: Optional[str]
+                                       ) -> PushNotification:
         """Decrypt a received push (the request body ``data``) with the private dict of
         :meth:`push_subscription_generate_keys` and return the PushNotification it carries
         (``notification_id``, ``notification_type``, ``title``, ``body``, ...).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, Collection, IdType, List, NonPaginatableList, Optional, Report, Rule, Status, Union,
 )
@@ -27,7 +29,7 @@ class Mastodon(Internals):
     @api_version("1.1.0", "3.5.0", _DICT_VERSION_REPORT)
     def report(self, account_id: Union[Account, IdType], status_ids: Optional[Union[Status, IdType]] = None,
                comment: Optional[str] = None, forward: bool = False, category: Optional[str] = None,
-               rule_ids: Optional[List[Union[Rule, IdType]]] = None,
+               rule_ids: Optional[Sequence[Union[Rule, IdType]]] = None,
                forward_to_domains: Optional[List[str]] = None,
                collection_ids: Optional[List[Union[Collection, IdType]]] = None) -> Report:
         """Report an account (and optionally some of its statuses) to the moderators; returns the Report.

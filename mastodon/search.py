@@ -45,7 +45,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", "/api/v1/search", params)
 
     @api_version("2.4.1", "2.8.0", _DICT_VERSION_SEARCHRESULT)
-    def search_v2(self, q, resolve: bool = True, result_type: Optional[str] = None,
+    def search_v2(self, q: str, resolve: bool = True, result_type: Optional[str] = None,
                   account_id: Optional[Union[Account, IdType]] = None, offset: Optional[int] = None,
                   min_id: Optional[IdType] = None, max_id: Optional[IdType] = None,
                   exclude_unreviewed: bool = True, limit: Optional[int] = None) -> SearchV2:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from typing import overload
+from typing import Sequence, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, Any, Context, DateTime, Dict, Entity, IdType, List, MediaAttachment, NonPaginatableList,
@@ -49,7 +49,7 @@ class Mastodon(Internals):
         return self.__api_request("GET", f"/api/v1/statuses/{id}")
 
     @api_version("4.3.0", "4.3.0")
-    def statuses(self, ids: List[Union[Status, IdType]]) -> List[Status]:
+    def statuses(self, ids: Sequence[Union[Status, IdType]]) -> List[Status]:
         """Fetch several statuses at once (``id[]``). Returns a list of Status; unknown ids are left out."""
         ids = self.__unpack_id(ids, dateconv=True, listify=True)
         return self.__api_request("GET", "/api/v1/statuses", {"id[]": ids})
@@ -185,7 +185,7 @@ class Mastodon(Internals):
     # A status, or with scheduled_at the scheduled status.
     @overload
     def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
-                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    media_ids: Optional[Sequence[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
                     visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
                     language: Optional[str] = None, idempotency_key: Optional[str] = None,
                     content_type: Optional[str] = None, scheduled_at: None = None,
@@ -195,7 +195,7 @@ class Mastodon(Internals):
                     quote_approval_policy: Optional[str] = None) -> Status: ...
     @overload
     def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
-                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    media_ids: Optional[Sequence[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
                     visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
                     language: Optional[str] = None, idempotency_key: Optional[str] = None,
                     content_type: Optional[str] = None, scheduled_at: DateTime = ...,
@@ -205,7 +205,7 @@ class Mastodon(Internals):
                     quote_approval_policy: Optional[str] = None) -> ScheduledStatus: ...
     @overload
     def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
-                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    media_ids: Optional[Sequence[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
                     visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
                     language: Optional[str] = None, idempotency_key: Optional[str] = None,
                     content_type: Optional[str] = None, scheduled_at: Optional[DateTime] = None,
@@ -216,7 +216,7 @@ class Mastodon(Internals):
 
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
     def status_post(self, status: str, in_reply_to_id: Optional[Union[Status, IdType]] = None,
-                    media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
+                    media_ids: Optional[Sequence[Union[MediaAttachment, IdType]]] = None, sensitive: bool = False,
                     visibility: Optional[str] = None, spoiler_text: Optional[str] = None,
                     language: Optional[str] = None, idempotency_key: Optional[str] = None,
                     content_type: Optional[str] = None, scheduled_at: Optional[DateTime] = None,
@@ -251,7 +251,7 @@ class Mastodon(Internals):
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
     def status_reply(self, to_status: Union[Status, Dict[str, Any]], status: str,
                      in_reply_to_id: Optional[Union[Status, IdType]] = None,
-                     media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None,
+                     media_ids: Optional[Sequence[Union[MediaAttachment, IdType]]] = None,
                      sensitive: bool = False, visibility: Optional[str] = None,
                      spoiler_text: Optional[str] = None, language: Optional[str] = None,
                      idempotency_key: Optional[str] = None, content_type: Optional[str] = None,
@@ -300,7 +300,7 @@ class Mastodon(Internals):
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
     def status_update(self, id: Union[Status, IdType], status: Optional[str] = None, spoiler_text: Optional[str] = None,
                       sensitive: Optional[bool] = None,
-                      media_ids: Optional[List[Union[MediaAttachment, IdType]]] = None,
+                      media_ids: Optional[Sequence[Union[MediaAttachment, IdType]]] = None,
                       poll: Optional[Union[Poll, IdType]] = None,
                       media_attributes: Optional[List[Dict[str, Any]]] = None,
                       quote_approval_policy: Optional[str] = None) -> Status:

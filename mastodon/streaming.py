@@ -5,7 +5,8 @@ A :class:`StreamListener` turns the Server-Sent Events of a Mastodon stream into
 in large chunks through ``response.iter_content`` and splits lines itself, so a chunk may end
 anywhere, in the middle of a line or of a UTF-8 character.
 
-:class:`StreamHandle` is what the ``stream_*`` methods return with ``run_async=True``: a daemon
+:class:`StreamHandle` is the base of what the ``stream_*`` methods return with ``run_async=True``
+(:class:`SSEStreamHandle`, or a WebSocket handle from :mod:`mastodon.streaming_websocket`): a daemon
 thread that reads the stream, notices a silent (dead) connection, reconnects with a capped,
 jittered exponential backoff and, when asked, fetches through the REST API what was missed while
 the connection was down.
@@ -24,14 +25,15 @@ from typing import Any, Dict
 
 import requests
 
-from .errors import MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
+from .errors import MastodonAPIError, MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
 from ._casting import cast_entity
+from . import _decoding
 from ._decoding import parse_json_bytes
 from .types_base import AttribAccessDict
 
 log = logging.getLogger("mastodon.streaming")
 
-__all__ = ["StreamListener", "CallbackStreamListener", "StreamHandle"]
+__all__ = ["StreamListener", "CallbackStreamListener", "StreamHandle", "SSEStreamHandle"]
 
 # Read size for chunked responses: urllib3 hands out each HTTP chunk as soon as it arrives (never
 # waiting to fill the buffer), so a large size costs no latency and saves a Python round per byte.
@@ -57,7 +59,16 @@ _FOREIGN_PAGE_CAPS = frozenset((20, 40))
 # handlers, so a server sending them gets ``on_unknown_event`` instead.
 _RESERVED_EVENTS = frozenset(("abort", "unknown_event", "any_event"))
 _EVENT_NAME_RE = re.compile(r"[a-z0-9_.]+\Z")
+_BARE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,256}\Z")
 _ID_PAYLOAD_EVENTS = frozenset(("delete", "announcement.delete"))
+# Events whose payload means nothing (Mastodon sends none, ``undefined`` or a placeholder): their
+# handlers take no argument, and they are delivered whatever the payload is.
+_NO_PAYLOAD_EVENTS = frozenset(("filters_changed", "notifications_merged"))
+# Events that cannot be delivered without a payload. An event of a name not listed here or above
+# (a newer server's) is delivered to ``on_unknown_event`` even without one.
+_PAYLOAD_EVENTS = frozenset(("update", "delete", "notification", "conversation", "announcement",
+                             "announcement.reaction", "announcement.delete", "status.update",
+                             "encrypted_message"))
 
 # Per-thread state of the stream machinery (the StreamHandle whose stream this thread reads).
 _thread_state = threading.local()
@@ -85,6 +96,55 @@ def _accepts_for_stream(handler):
     except TypeError:
         pass
     return accepts
+
+
+def _scanner(object_hook=None):
+    """``text → value`` for one JSON document: the C scanner of a decoder built once (json.loads
+    builds a decoder per call when given a hook, and matches whitespace twice). Anything the
+    fast path does not settle (leading or trailing text, errors) goes to the full decoder, which
+    raises what json.loads would."""
+    decoder = json.JSONDecoder(object_hook=object_hook)
+    scan_once = decoder.scan_once
+    decode = decoder.decode
+
+    def scan(text):
+        try:
+            value, end = scan_once(text, 0)
+        except StopIteration:
+            return decode(text)
+        if end != len(text):
+            return decode(text)
+        return value
+    return scan
+
+
+# Payloads as every answer is decoded (ids, dates, attribute dicts); frames as plain JSON.
+_scan_payload = _scanner(_decoding._object_hook)
+_scan_frame = _scanner()
+
+_wants_payload_cache = {}
+
+
+def _wants_payload(handler):
+    """Whether a handler of a no-payload event requires a positional argument (a handler written
+    before Mastodon.py gave these events their own argument-less methods takes the payload)."""
+    key = getattr(handler, "__func__", handler)
+    try:
+        return _wants_payload_cache[key]
+    except (KeyError, TypeError):
+        pass
+    try:
+        wants = any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                    and p.name != "for_stream" for p in inspect.signature(handler).parameters.values())
+    except (TypeError, ValueError):
+        wants = False
+    try:
+        if len(_wants_payload_cache) > 1024:
+            _wants_payload_cache.clear()
+        _wants_payload_cache[key] = wants
+    except TypeError:
+        pass
+    return wants
 
 
 def _malformed(*args):
@@ -150,6 +210,18 @@ class StreamListener:
 
     def on_encrypted_message(self, unclear):
         """An encrypted message (unused by Mastodon; the payload is passed as is)."""
+
+    def on_notifications_merged(self):
+        """Accepted notification requests finished merging into the notifications: re-read them
+        if you keep a copy (Mastodon 4.3 and later; the payload means nothing and is not passed)."""
+
+    def on_websocket_error(self, error, for_stream=None):
+        """A WebSocket problem that does not end the connection: the server refused a
+        subscription (``error`` is a :class:`MastodonAPIError` carrying its text and status), or
+        a frame could not be read (a :class:`MastodonMalformedEventError`; the frame is skipped).
+        ``for_stream`` is the frame's stream (e.g. ``['hashtag', 'python']``), None when unknown.
+        Logs a warning unless overridden."""
+        log.warning("WebSocket stream %s: %s", for_stream, error)
 
     def on_abort(self, err):
         """The stream failed (``err`` is the exception about to be raised, or the error that
@@ -275,32 +347,85 @@ class StreamListener:
         return event
 
     def _dispatch(self, event):
-        """Decode one complete event and call its handler."""
+        """Decode one complete Server-Sent Event and call its handler."""
         name = event.get("event")
         if name is None:
             raise _malformed("Missing field", "event", event)
-        if name == "filters_changed":
-            # Mastodon sends no payload (or ``undefined``) with this event.
-            payload = None
-        else:
-            data = event.get("data")
-            if data is None:
-                raise _malformed("Missing field", "data", event)
-            try:
-                payload = parse_json_bytes(data)
-            except (ValueError, RecursionError):
-                # A bare number with more digits than int() accepts: an id all the same.
-                if name not in _ID_PAYLOAD_EVENTS or not (data.isascii() and data.isdigit()):
-                    raise _malformed("Bad JSON", data[:1000]) from None
-                payload = data
-            if name in _ID_PAYLOAD_EVENTS and payload.__class__ is str:
-                payload = _int_id(payload)
+        data = event.get("data")
+        if data is None and name in _PAYLOAD_EVENTS:
+            raise _malformed("Missing field", "data", event)
         for_stream = event.get("stream")
         if for_stream is not None:
             try:
                 for_stream = json.loads(for_stream)
             except (ValueError, RecursionError):
                 pass
+        self._dispatch_event(name, data, for_stream, data is not None)
+
+    def handle_websocket_message(self, message):
+        """Dispatch one WebSocket frame of Mastodon's streaming API: a JSON object (as text,
+        bytes or already decoded) ``{"stream": [...], "event": ..., "payload": "<JSON>"}``.
+
+        An error frame (``{"error": ..., "status": ...}``) goes to :meth:`on_websocket_error`.
+        Raises :class:`MastodonMalformedEventError` for a frame that cannot be read, after
+        :meth:`on_abort` (a WebSocket handle instead reports such frames to
+        :meth:`on_websocket_error` and reads on).
+        """
+        try:
+            self._dispatch_frame(_decode_frame(message))
+        except MastodonMalformedEventError as error:
+            self.on_abort(error)
+            raise
+
+    def _dispatch_frame(self, frame):
+        """Deliver one decoded WebSocket frame (a dict)."""
+        if "event" not in frame and "error" in frame:
+            self.on_websocket_error(websocket_error_of(frame), frame.get("stream"))
+            return
+        name = frame.get("event")
+        if name.__class__ is not str:
+            raise _malformed("Missing field", "event", frame)
+        payload = frame.get("payload")
+        if payload is None and name in _PAYLOAD_EVENTS:
+            raise _malformed("Missing field", "payload", name)
+        self._dispatch_event(name, payload, frame.get("stream"), payload is not None)
+
+    def _dispatch_event(self, name, raw_payload, for_stream, payload_present):
+        """Decode an event's payload and deliver it: the part SSE and WebSocket share.
+
+        Events without a meaningful payload (``filters_changed``, ``notifications_merged``) and
+        events of unknown names are delivered even when the payload is absent or ``undefined``.
+        """
+        if not payload_present or raw_payload is None:
+            payload = None
+        elif raw_payload.__class__ is not str and raw_payload.__class__ is not bytes:
+            payload = _reencode(raw_payload)  # a server that sends the payload as JSON, not text
+        elif name in _NO_PAYLOAD_EVENTS:
+            try:
+                payload = parse_json_bytes(raw_payload)
+            except (ValueError, RecursionError):
+                payload = None  # ``undefined`` or anything else: it carries nothing
+        else:
+            try:
+                payload = (_scan_payload(raw_payload) if raw_payload.__class__ is str
+                           else parse_json_bytes(raw_payload))
+            except (ValueError, RecursionError):
+                if raw_payload.__class__ is bytes:
+                    try:
+                        raw_payload = raw_payload.decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise _malformed("Malformed UTF-8") from None
+                if name in _ID_PAYLOAD_EVENTS and (raw_payload.isascii() and raw_payload.isdigit()
+                                                   or _BARE_ID_RE.match(raw_payload)):
+                    # An id sent bare: more digits than int() accepts, or a flake id / ULID
+                    # of servers other than Mastodon.
+                    payload = raw_payload
+                elif raw_payload == "undefined" and name not in _PAYLOAD_EVENTS:
+                    payload = None  # a newer server's event without a payload
+                else:
+                    raise _malformed("Bad JSON", raw_payload[:1000]) from None
+            if name in _ID_PAYLOAD_EVENTS and payload.__class__ is str:
+                payload = _int_id(payload)
         # The stream read by this thread (if the library opened it) may drop the event: a
         # duplicate after a reconnect, or anything after close().
         stream = getattr(_thread_state, "stream", None)
@@ -314,9 +439,12 @@ class StreamListener:
             cls = _event_classes().get(name)
             if cls is not None:
                 cast_entity(payload, cls)
+        handler_name = _handler_names.get(name, _UNSET)
+        if handler_name is _UNSET:
+            handler_name = _handler_name(name)
         handler = None
-        if name not in _RESERVED_EVENTS and _EVENT_NAME_RE.match(name):
-            handler = getattr(self, "on_" + name.replace(".", "_"), None)
+        if handler_name is not None:
+            handler = getattr(self, handler_name, None)
             if not callable(handler):
                 handler = None
         if handler is None:
@@ -324,16 +452,65 @@ class StreamListener:
                 self.on_unknown_event(name, payload, for_stream)
             else:
                 self.on_unknown_event(name, payload)
-        elif name == "filters_changed":
+        elif name in _NO_PAYLOAD_EVENTS:
+            args = (payload,) if _wants_payload(handler) else ()
             if _accepts_for_stream(handler):
-                handler(for_stream=for_stream)
+                handler(*args, for_stream=for_stream)
             else:
-                handler()
+                handler(*args)
         elif _accepts_for_stream(handler):
             handler(payload, for_stream)
         else:
             handler(payload)
         self.on_any_event(name, payload, for_stream)
+
+
+_UNSET = object()
+_handler_names = {}
+
+
+def _handler_name(name):
+    """``on_<name>`` for an event name that may name a handler (looked up once per name)."""
+    handler_name = None
+    if name.__class__ is str and name not in _RESERVED_EVENTS and _EVENT_NAME_RE.match(name):
+        handler_name = "on_" + name.replace(".", "_")
+    if len(_handler_names) < 256:  # a server inventing names cannot grow it without bound
+        _handler_names[name] = handler_name
+    return handler_name
+
+
+def _decode_frame(message):
+    """A WebSocket frame (text, bytes or a decoded dict) → the dict it holds."""
+    if message.__class__ is dict or isinstance(message, dict):
+        return message
+    try:
+        if message.__class__ is bytes:
+            message = message.decode("utf-8")
+        frame = _scan_frame(message)
+    except (ValueError, RecursionError, TypeError, AttributeError):
+        excerpt = message[:1000] if isinstance(message, (str, bytes)) else message
+        raise _malformed("Bad WebSocket JSON", excerpt) from None
+    if not isinstance(frame, dict):
+        raise _malformed("Malformed WebSocket event", frame)
+    return frame
+
+
+def websocket_error_of(frame):
+    """The error a WebSocket error frame (``{"error": text, "status": code}``) stands for."""
+    text = frame.get("error")
+    status = frame.get("status")
+    error = MastodonAPIError("WebSocket streaming subscription failed", status, text)
+    error.status_code = status if isinstance(status, int) and not isinstance(status, bool) else None
+    error.error = text if isinstance(text, str) else None
+    return error
+
+
+def _reencode(value):
+    """A payload the server sent as a JSON value rather than as JSON text, decoded like one."""
+    try:
+        return parse_json_bytes(json.dumps(value))
+    except (ValueError, TypeError, RecursionError):
+        raise _malformed("Bad JSON", repr(value)[:1000]) from None
 
 
 def _int_id(text):
@@ -378,15 +555,18 @@ class CallbackStreamListener(StreamListener):
 
     ``local_update_handler`` receives only the updates of local accounts (no ``@`` in ``acct``).
     The keyword for encrypted messages is spelt ``encryted_message_handler``, as in Mastodon.py;
-    ``encrypted_message_handler`` is accepted too. ``gap_handler(kind, after_id, before_id)``
-    receives :meth:`StreamListener.on_gap`.
+    ``encrypted_message_handler`` is accepted too. ``notifications_merged_handler()`` takes no
+    argument; ``stream_error_handler(error, for_stream)`` receives
+    :meth:`StreamListener.on_websocket_error` (without it those errors are logged) and
+    ``gap_handler(kind, after_id, before_id)`` :meth:`StreamListener.on_gap`.
     """
 
     def __init__(self, update_handler=None, local_update_handler=None, delete_handler=None,
                  notification_handler=None, conversation_handler=None, unknown_event_handler=None,
                  status_update_handler=None, filters_changed_handler=None, announcement_handler=None,
                  announcement_reaction_handler=None, announcement_delete_handler=None,
-                 encryted_message_handler=None, encrypted_message_handler=None, gap_handler=None):
+                 encryted_message_handler=None, notifications_merged_handler=None, stream_error_handler=None,
+                 encrypted_message_handler=None, gap_handler=None):
         super().__init__()
         self.update_handler = update_handler
         self.local_update_handler = local_update_handler
@@ -400,6 +580,8 @@ class CallbackStreamListener(StreamListener):
         self.announcement_reaction_handler = announcement_reaction_handler
         self.announcement_delete_handler = announcement_delete_handler
         self.encryted_message_handler = encryted_message_handler or encrypted_message_handler
+        self.notifications_merged_handler = notifications_merged_handler
+        self.stream_error_handler = stream_error_handler
         self.gap_handler = gap_handler
 
     def on_update(self, status):
@@ -448,6 +630,16 @@ class CallbackStreamListener(StreamListener):
     def on_encrypted_message(self, unclear):
         if self.encryted_message_handler is not None:
             self.encryted_message_handler(unclear)
+
+    def on_notifications_merged(self):
+        if self.notifications_merged_handler is not None:
+            self.notifications_merged_handler()
+
+    def on_websocket_error(self, error, for_stream=None):
+        if self.stream_error_handler is not None:
+            self.stream_error_handler(error, for_stream)
+        else:
+            super().on_websocket_error(error, for_stream)
 
     def on_gap(self, kind, after_id, before_id):
         if self.gap_handler is not None:
@@ -615,20 +807,23 @@ class _WatchedResponse:
 
 
 class StreamHandle:
-    """A stream read in a background (daemon) thread, as returned with ``run_async=True``.
+    """A stream read in a background (daemon) thread: the base of :class:`SSEStreamHandle` and
+    :class:`~mastodon.streaming_websocket.WebSocketStreamHandle`.
 
-    Attributes (as in Mastodon.py): ``closed`` (:meth:`close` was called), ``running`` (the thread
-    is working), ``connection`` (the current response, None between connections) and
-    ``reconnecting`` (waiting for or opening a new connection). Also ``reconnects`` (how many
-    times the stream was re-established) and ``last_error``.
+    Attributes (as in Mastodon.py): ``listener``, ``closed`` (:meth:`close` was called),
+    ``running`` (the thread is working), ``connection`` (the current connection, None between
+    connections) and ``reconnecting`` (waiting for or opening a new connection). Also
+    ``reconnects`` (how many times the stream was re-established) and ``last_error``. Usable as a
+    context manager: leaving the block closes the stream.
     """
 
     _clock = staticmethod(time.monotonic)
     _random = staticmethod(random.random)
+    _thread_name = "mastodon-stream"
 
     def __init__(self, connect, listener, reconnect_async=False,
-                 reconnect_async_wait_sec=5, *, backfill_sources=(),
-                 liveness_timeout=_DEFAULT_LIVENESS_SEC, reconnect_max_wait_sec=_DEFAULT_RECONNECT_MAX_WAIT_SEC,
+                 reconnect_async_wait_sec=5, *, liveness_timeout=_DEFAULT_LIVENESS_SEC,
+                 reconnect_max_wait_sec=_DEFAULT_RECONNECT_MAX_WAIT_SEC,
                  healthy_after=_HEALTHY_AFTER_SEC, backfill_max_pages=None):
         self.closed = False
         self.running = False
@@ -642,31 +837,25 @@ class StreamHandle:
         self.liveness_timeout = liveness_timeout
         self.backfill_max_pages = backfill_max_pages
         self._connect = connect
-        self._backfill_sources = list(backfill_sources or ())
-        self._gate = _EventGate([source.kind for source in self._backfill_sources]) if self._backfill_sources else None
         self._backoff = _Backoff(reconnect_async_wait_sec, reconnect_max_wait_sec, healthy_after,
                                  rng=self._random)
         self._stop = threading.Event()
         self._thread = None
-        self._watchdog = None
-        self._last_activity = None
-        self._heartbeats_seen = False
-        self._tripped = None
 
     # -----------------------------------------------------------------------------------------
     # Public interface
 
     def close(self):
-        """Stop the stream. Returns within a second, also while the stream is stalled or
-        waiting to reconnect; the threads of the handle end."""
+        """Stop the stream. Returns within a second, from any thread (a handler's included),
+        also while the stream is stalled or waiting to reconnect; the handle's threads end."""
         self.closed = True
         self._stop.set()
         connection = self.connection
         if connection is not None:
-            _interrupt(connection)
+            self._interrupt(connection)
         deadline = time.monotonic() + 0.9
         current = threading.current_thread()
-        for thread in (self._thread, self._watchdog):
+        for thread in self._threads():
             if thread is not None and thread is not current:
                 thread.join(max(0.0, deadline - time.monotonic()))
 
@@ -678,15 +867,167 @@ class StreamHandle:
         """True while connected and reading (not closed, not between connections)."""
         return not self.closed and self.running and not self.reconnecting and self.is_alive()
 
+    def join(self, timeout=None):
+        """Wait until the stream's thread ends (at most ``timeout`` seconds); does nothing when
+        called from that thread itself."""
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.close()
+        self.join(1.0)
+
+    # -----------------------------------------------------------------------------------------
+    # What a kind of stream provides
+
+    def _serve(self, connection):
+        """Read one connection to its end (raise in blocking mode, record otherwise)."""
+        raise NotImplementedError
+
+    def _resume(self, connection):
+        """Prepare a new connection after a reconnect (e.g. fetch what was missed)."""
+
+    def _interrupt(self, connection):
+        """Wake the thread blocked reading ``connection``."""
+        _interrupt(connection)
+
+    def _threads(self):
+        return (self._thread,)
+
+    def _listeners(self):
+        return (self.listener,)
+
     # -----------------------------------------------------------------------------------------
     # Running
 
-    def _start(self, response):
-        """Run in the background, starting from an open ``response`` or (None) by connecting."""
+    def _start(self, connection):
+        """Run in the background, starting from an open ``connection`` or (None) by connecting."""
         self.running = True
-        self._thread = threading.Thread(target=self._work, args=(response,), daemon=True,
-                                        name="mastodon-stream")
+        self._thread = threading.Thread(target=self._work, args=(connection,), daemon=True,
+                                        name=self._thread_name)
         self._thread.start()
+        return self
+
+    def _admit(self, name, payload):
+        return not self.closed
+
+    def _wait(self, seconds):
+        """Sleep unless closed; True when the stream was closed meanwhile."""
+        return self._stop.wait(seconds)
+
+    def _work(self, connection):
+        _thread_state.stream = self
+        lived = None
+        try:
+            while not self._stop.is_set():
+                if connection is None:
+                    connection = self._reopen(lived)
+                    if connection is None:
+                        break
+                started = self._clock()
+                self._serve(connection)
+                lived = self._clock() - started
+                connection = None
+                if self._stop.is_set() or not self.reconnect_async:
+                    break
+        finally:
+            self.connection = None
+            self.reconnecting = False
+            self.running = False
+            _thread_state.stream = None
+
+    def _reopen(self, lived):
+        """Connect again after the backoff delay and fill the gap; None when closed."""
+        self.reconnecting = True
+        while not self._stop.is_set():
+            delay = self._backoff.next_delay(lived)
+            if delay > 0 and self._wait(delay):
+                return None
+            if self._stop.is_set():
+                return None
+            lived = None
+            try:
+                connection = self._connect()
+            except MastodonNetworkError as error:
+                if self._stop.is_set():
+                    return None
+                self._report(error)
+                continue
+            if self._stop.is_set():
+                _close_quietly(connection)
+                return None
+            try:
+                self._resume(connection)
+            except MastodonNetworkError as error:
+                # Try again with the next connection; nothing was marked as seen.
+                self._report(error)
+                _close_quietly(connection)
+                continue
+            except Exception as error:
+                # A handler raised on a backfilled event: as for a live one, log it and start
+                # over; the events already handed over count as seen.
+                self.last_error = error
+                log.error("Stream listener raised during backfill; reconnecting", exc_info=True)
+                _close_quietly(connection)
+                continue
+            self.reconnects += 1
+            self.reconnecting = False
+            return connection
+        return None
+
+    def _report(self, error):
+        self.last_error = error
+        log.info("Stream connection failed: %s", error)
+        for listener in self._listeners():
+            try:
+                listener.on_abort(error)
+            except Exception:
+                log.exception("on_abort raised")
+
+    def _failed(self, error):
+        """A connection ended with ``error``: raise it in blocking mode, else keep and log it
+        (the listener has already seen it in on_abort)."""
+        if self._thread is not threading.current_thread():
+            raise error
+        self.last_error = error
+        expected = isinstance(error, (MastodonNetworkError, MastodonMalformedEventError))
+        then = "reconnecting" if self.reconnect_async else "stream ended"
+        if expected:
+            log.info("Stream interrupted (%s); %s", error, then)
+        else:
+            log.error("Stream listener raised; %s", then, exc_info=error)
+
+
+class SSEStreamHandle(StreamHandle):
+    """A Server-Sent Events stream read in the background, as the ``stream_*`` methods return
+    it with ``run_async=True``. ``connection`` is the open response to start from (None:
+    connect first) and ``connect_func`` opens a new one; see :class:`StreamHandle`."""
+
+    def __init__(self, connection, connect_func, reconnect_async, reconnect_async_wait_sec, listener, *,
+                 backfill_sources=(), liveness_timeout=_DEFAULT_LIVENESS_SEC,
+                 reconnect_max_wait_sec=_DEFAULT_RECONNECT_MAX_WAIT_SEC, healthy_after=_HEALTHY_AFTER_SEC,
+                 backfill_max_pages=None):
+        super().__init__(connect_func, listener, reconnect_async, reconnect_async_wait_sec,
+                         liveness_timeout=liveness_timeout, reconnect_max_wait_sec=reconnect_max_wait_sec,
+                         healthy_after=healthy_after, backfill_max_pages=backfill_max_pages)
+        self.connect_func = connect_func
+        self._initial = connection
+        self._backfill_sources = list(backfill_sources or ())
+        self._gate = _EventGate([source.kind for source in self._backfill_sources]) if self._backfill_sources else None
+        self._watchdog = None
+        self._last_activity = None
+        self._heartbeats_seen = False
+        self._tripped = None
+
+    def _threads(self):
+        return (self._thread, self._watchdog)
+
+    def _start(self, response=None):
+        super()._start(response if response is not None else self._initial)
         self._start_watchdog()
         return self
 
@@ -715,76 +1056,9 @@ class StreamHandle:
             return False
         return self._gate is None or self._gate.admit(name, payload)
 
-    def _wait(self, seconds):
-        """Sleep unless closed; True when the stream was closed meanwhile."""
-        return self._stop.wait(seconds)
-
-    def _work(self, response):
-        _thread_state.stream = self
-        lived = None
-        try:
-            while not self._stop.is_set():
-                if response is None:
-                    response = self._reopen(lived)
-                    if response is None:
-                        break
-                started = self._clock()
-                self._serve(response)
-                lived = self._clock() - started
-                response = None
-                if self._stop.is_set() or not self.reconnect_async:
-                    break
-        finally:
-            self.connection = None
-            self.reconnecting = False
-            self.running = False
-            _thread_state.stream = None
-
-    def _reopen(self, lived):
-        """Connect again after the backoff delay and fill the gap; None when closed."""
-        self.reconnecting = True
-        while not self._stop.is_set():
-            delay = self._backoff.next_delay(lived)
-            if delay > 0 and self._wait(delay):
-                return None
-            if self._stop.is_set():
-                return None
-            lived = None
-            try:
-                response = self._connect()
-            except MastodonNetworkError as error:
-                self._report(error)
-                continue
-            if self._stop.is_set():
-                _close_quietly(response)
-                return None
-            if self._gate is not None:
-                try:
-                    self._backfill()
-                except MastodonNetworkError as error:
-                    # Try again with the next connection; nothing was marked as seen.
-                    self._report(error)
-                    _close_quietly(response)
-                    continue
-                except Exception as error:
-                    # A handler raised on a backfilled event: as for a live one, log it and start
-                    # over; the events already handed over count as seen.
-                    self.last_error = error
-                    log.error("Stream listener raised during backfill; reconnecting", exc_info=True)
-                    _close_quietly(response)
-                    continue
-            self.reconnects += 1
-            self.reconnecting = False
-            return response
-        return None
-
-    def _report(self, error):
-        self.last_error = error
-        log.info("Stream connection failed: %s", error)
-        try:
-            self.listener.on_abort(error)
-        except Exception:
-            log.exception("on_abort raised")
+    def _resume(self, response):
+        if self._gate is not None:
+            self._backfill()
 
     def _serve(self, response):
         """Read one connection to its end. In the background with reconnecting on, failures are
@@ -799,17 +1073,7 @@ class StreamHandle:
         except Exception as error:
             if self.closed:
                 return
-            if self._thread is not threading.current_thread():
-                raise  # blocking mode: the caller gets it
-            # In the background there is nobody to raise to: keep the error, log it, and
-            # reconnect if asked to (the listener has already seen it in on_abort).
-            self.last_error = error
-            expected = isinstance(error, (MastodonNetworkError, MastodonMalformedEventError))
-            then = "reconnecting" if self.reconnect_async else "stream ended"
-            if expected:
-                log.info("Stream interrupted (%s); %s", error, then)
-            else:
-                log.error("Stream listener raised; %s", then, exc_info=True)
+            self._failed(error)
         finally:
             self.connection = None
             _close_quietly(response)
@@ -830,40 +1094,43 @@ class StreamHandle:
                 self._tripped = connection
                 _interrupt(connection)
 
-    # -----------------------------------------------------------------------------------------
-    # Gap backfill
-
     def _backfill(self):
-        """Fetch what arrived while disconnected and deliver it, oldest first, before the live
-        events. Kinds the listener has not seen yet are skipped (there is no gap to fill)."""
-        per_kind = []
-        gaps = []
-        for source in self._backfill_sources:
-            last = self._gate.last_id.get(source.kind)
-            if last is None:
-                continue
-            items, before = source.read(last, self.backfill_max_pages)
-            if before is not _NO_GAP:
-                gaps.append((source.kind, last, before))
-            per_kind.append([(source.kind, item) for item in items])
-        # The skipped ranges are older than anything fetched, so they are reported first.
-        on_gap = getattr(self.listener, "on_gap", None)
-        if callable(on_gap):
-            for kind, after, before in gaps:
-                try:
-                    on_gap(kind, after, before)
-                except Exception:  # the events after the gap must still be delivered
-                    log.exception("on_gap raised")
-        merged = per_kind[0] if len(per_kind) == 1 else sorted(
-            (entry for entries in per_kind for entry in entries), key=_created_order)
-        deliver = getattr(self.listener, "_deliver", None)
-        for kind, item in merged:
-            if not self._admit(kind, item):
-                continue
-            if deliver is not None:
-                deliver(kind, item, None)
-            else:
-                getattr(self.listener, "on_" + kind)(item)
+        backfill(self.listener, self._gate, self._backfill_sources, self.backfill_max_pages, self._admit)
+
+
+def backfill(listener, gate, sources, max_pages, admit, for_stream=None):
+    """Fetch what arrived while disconnected and deliver it, oldest first, before the live
+    events. Kinds the listener has not seen yet are skipped (there is no gap to fill)."""
+    per_kind = []
+    gaps = []
+    for source in sources:
+        last = gate.last_id.get(source.kind)
+        if last is None:
+            continue
+        items, before = source.read(last, max_pages)
+        if before is not _NO_GAP:
+            gaps.append((source.kind, last, before))
+        per_kind.append([(source.kind, item) for item in items])
+    # The skipped ranges are older than anything fetched, so they are reported first.
+    on_gap = getattr(listener, "on_gap", None)
+    if callable(on_gap):
+        for kind, after, before in gaps:
+            try:
+                on_gap(kind, after, before)
+            except Exception:  # the events after the gap must still be delivered
+                log.exception("on_gap raised")
+    if not per_kind:
+        return
+    merged = per_kind[0] if len(per_kind) == 1 else sorted(
+        (entry for entries in per_kind for entry in entries), key=_created_order)
+    deliver = getattr(listener, "_deliver", None)
+    for kind, item in merged:
+        if not admit(kind, item):
+            continue
+        if deliver is not None:
+            deliver(kind, item, for_stream)
+        else:
+            getattr(listener, "on_" + kind)(item)
 
 
 def _created_order(entry):

@@ -21,7 +21,7 @@ from sse_server import sse_event
 import mastodon.streaming as streaming
 from mastodon import CallbackStreamListener, StreamListener
 from mastodon.errors import MastodonError, MastodonIllegalArgumentError, MastodonMalformedEventError
-from mastodon.streaming import StreamHandle, _EventGate, _id_order
+from mastodon.streaming import SSEStreamHandle, _EventGate, _id_order
 
 T0 = datetime.datetime(2026, 8, 1, 10, 0, tzinfo=datetime.timezone.utc)
 
@@ -429,7 +429,7 @@ def parse(chunks, gate=False):
     if not gate:
         listener.handle_stream(Chunks(chunks))
         return
-    handle = StreamHandle(lambda: None, listener, liveness_timeout=None)
+    handle = SSEStreamHandle(None, lambda: None, False, 5, listener, liveness_timeout=None)
     handle._gate = _EventGate(["update", "notification"])
     handle._run_blocking(Chunks(chunks))
 
