@@ -31,10 +31,7 @@ try:
     from websockets.frames import Opcode
     from websockets.http11 import Response
     from websockets.uri import parse_uri
-    try:
-        from websockets.extensions.permessage_deflate import enable_client_permessage_deflate
-    except ImportError:  # pragma: no cover - very old releases
-        enable_client_permessage_deflate = None
+    from websockets.extensions.permessage_deflate import enable_client_permessage_deflate
     AVAILABLE = True
 except ImportError:  # pragma: no cover - depends on the installation
     AVAILABLE = False
@@ -158,7 +155,7 @@ def open_connection(url, headers, timeout, *, subprotocols=(), ssl_context=None,
     except InvalidURI as error:
         raise MastodonNetworkError(CONNECT_FAILED, str(error)) from None
     extensions = None
-    if compression and enable_client_permessage_deflate is not None:
+    if compression:
         extensions = enable_client_permessage_deflate(None)
     protocol = ClientProtocol(uri, subprotocols=list(subprotocols) or None, extensions=extensions,
                               max_size=max_size, logger=_WIRE_LOG)

@@ -32,3 +32,9 @@ try:
     IMPL_HAS_MAGIC = True
 except ImportError:  # pragma: no cover
     IMPL_HAS_MAGIC = False
+
+try:
+    import websockets  # noqa: F401
+    IMPL_HAS_WEBSOCKET = True  # WebSocket streaming (the "websocket" extra)
+except ImportError:  # pragma: no cover
+    IMPL_HAS_WEBSOCKET = False

@@ -122,7 +122,7 @@ def _scanner(object_hook=None):
 _scan_payload = _scanner(_decoding._object_hook)
 _scan_frame = _scanner()
 
-_wants_payload_cache = {}
+_wants_payload_cache: dict = {}
 
 
 def _wants_payload(handler):
@@ -466,7 +466,7 @@ class StreamListener:
 
 
 _UNSET = object()
-_handler_names = {}
+_handler_names: dict = {}
 
 
 def _handler_name(name):

@@ -9,16 +9,18 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from server import Response
-from sse_server import instance_body, sse_event
-from ws_server import WSServer, frame
+pytest.importorskip("websockets", reason='the WebSocket tests need pip install "mastodon[websocket]"')
 
-import mastodon._websocket as transport
-from mastodon import (
+from server import Response  # noqa: E402
+from sse_server import instance_body, sse_event  # noqa: E402
+from ws_server import WSServer, frame  # noqa: E402
+
+import mastodon._websocket as transport  # noqa: E402
+from mastodon import (  # noqa: E402
     CallbackStreamListener, MastodonIllegalArgumentError, MastodonMalformedEventError, MastodonNetworkError,
     StreamHandle, StreamListener, WebSocketStreamHandle, WebSocketSubscription,
 )
-from mastodon.errors import MastodonAPIError, MastodonError, MastodonReadTimeout, MastodonRedirectError
+from mastodon.errors import MastodonAPIError, MastodonError, MastodonReadTimeout, MastodonRedirectError  # noqa: E402
 
 TOKEN = "test-token_0123456789abcdef"
 
