@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 pytest.importorskip("websockets", reason='the WebSocket tests need pip install "mastodon[websocket]"')
 
 from server import Response  # noqa: E402
-from sse_server import instance_body, sse_event  # noqa: E402
+from sse_server import fixture_body, instance_body, sse_event  # noqa: E402
 from ws_server import WSServer, frame  # noqa: E402
 
 import mastodon._websocket as transport  # noqa: E402
@@ -563,3 +563,63 @@ def test_a_pre_2_3_notifications_merged_handler_with_a_payload_still_works():
     listener.handle_websocket_message(frame("notifications_merged", '"done"'))
     listener.handle_websocket_message(frame("notifications_merged"))
     assert listener.got == ["done", None]
+
+
+# ---------------------------------------------------------------------------------------------
+# The bot of docs/streaming.rst, run as written
+
+
+def docs_example(name):
+    """The code block of docs/streaming.rst named ``name``, dedented."""
+    import os
+    import textwrap
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "streaming.rst")
+    text = open(path, encoding="utf-8").read()
+    block = text.split(f":name: {name}\n", 1)[1]
+    lines = []
+    for line in block.splitlines()[1:]:
+        if line and not line.startswith("    "):
+            break
+        lines.append(line)
+    return textwrap.dedent("\n".join(lines))
+
+
+def test_the_documented_websocket_bot_runs(ws, server, make_api, monkeypatch):
+    import re
+    notification = fixture_body("GET_api_v1_notifications_id_200")
+    tagged = dict(fixture_body("GET_api_v1_statuses_id_200"), id="555")
+
+    def script(conn):
+        conn.wait_for_messages(2)
+        conn.event("notification", json.dumps(notification), stream=["user:notification"])
+        conn.event("update", json.dumps(tagged), stream=["hashtag", "python"])
+        conn.hold()
+
+    ws.serve(script)
+    server.route("GET", "/api/v1/instance/", Response(200, instance_body(ws.url)))
+    server.fixture("GET_api_v1_accounts_verify_credentials_200")
+    server.fixture("POST_api_v1_statuses_200")
+    server.fixture("POST_api_v1_statuses_id_favourite_200", path=re.compile(r"/api/v1/statuses/\d+/favourite"))
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("BOT_INSTANCE", server.url)
+    code = docs_example("websocket-bot")
+    namespace = {"__name__": "websocket_bot"}
+    exec(compile(code, "docs/streaming.rst", "exec"), namespace)
+    stop = threading.Event()
+    bot = threading.Thread(target=namespace["run"], args=(stop,), daemon=True)
+    bot.start()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not (
+            any(r.path == "/api/v1/statuses" for r in server.requests)
+            and any(r.path.endswith("/favourite") for r in server.requests)):
+        time.sleep(0.01)
+    stop.set()
+    bot.join(2.0)
+    assert not bot.is_alive()
+    reply, = [r for r in server.requests if r.path == "/api/v1/statuses"]
+    assert dict(reply.form)["in_reply_to_id"] == str(notification["status"]["id"])
+    assert "Hello!" in dict(reply.form)["status"]
+    assert [r.path for r in server.requests if r.path.endswith("/favourite")] == ["/api/v1/statuses/555/favourite"]
+    assert ws.connections[0].received == [{"type": "subscribe", "stream": "user:notification"},
+                                          {"type": "subscribe", "stream": "hashtag", "tag": "python"}]
+    assert ws.connections[0].wait_for(lambda conn: conn.closed, 2.0)
