@@ -70,7 +70,7 @@ def read_home(api: Mastodon, max_pages: int, page_size: int = 5) -> int:
 
 def mentions(notifications: Sequence[Notification]) -> List[Status]:
     """The statuses of the mention notifications among ``notifications``."""
-    found = []
+    found: List[Status] = []
     for notification in notifications:
         # Mastodon leaves "status" out of notifications that are about no status (follows,
         # sign-ups...): read it with get(), which gives None then, and check before use.
@@ -82,7 +82,7 @@ def mentions(notifications: Sequence[Notification]) -> List[Status]:
 
 def answer_mentions(api: Mastodon, dry_run: bool) -> List[Status]:
     """Reply to every mention in the latest notifications; returns the replies posted."""
-    replies = []
+    replies: List[Status] = []
     for status in mentions(api.notifications(limit=20)):
         if dry_run:
             print(f"  would answer @{status.account.acct} ({status.id})")
@@ -124,7 +124,7 @@ def embedded_server() -> Any:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--api-base-url")
     parser.add_argument("--access-token")
     parser.add_argument("--pages", type=int, default=2, help="home timeline pages to read (default 2)")

@@ -309,17 +309,17 @@ class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
     # Domain blocks
 
-    # The blocks, or with an id that one block.
-    @overload
-    def admin_domain_blocks(self, id: None = None, max_id: Optional[IdType] = None,
-                            min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
-                            limit: Optional[int] = None
-                            ) -> PaginatableList[AdminDomainBlock]: ...
+    # With an id one block, else the blocks.
     @overload
     def admin_domain_blocks(self, id: IdType, max_id: Optional[IdType] = None,
                             min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
                             limit: Optional[int] = None
                             ) -> AdminDomainBlock: ...
+    @overload
+    def admin_domain_blocks(self, id: None = None, max_id: Optional[IdType] = None,
+                            min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,
+                            limit: Optional[int] = None
+                            ) -> PaginatableList[AdminDomainBlock]: ...
     @overload
     def admin_domain_blocks(self, id: Optional[IdType] = None, max_id: Optional[IdType] = None,
                             min_id: Optional[IdType] = None, since_id: Optional[IdType] = None,

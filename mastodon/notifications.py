@@ -22,16 +22,7 @@ class Mastodon(Internals):
     # -----------------------------------------------------------------------------------------
     # v1 notifications
 
-    # A page of notifications, or with an id that one notification.
-    @overload
-    def notifications(self, id: None = None,
-                      account_id: Optional[Union[Account, IdType]] = None,
-                      max_id: Optional[Union[Notification, IdType]] = None,
-                      min_id: Optional[Union[Notification, IdType]] = None,
-                      since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
-                      exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
-                      mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
-                      ) -> PaginatableList[Notification]: ...
+    # With an id one notification, else a page of them.
     @overload
     def notifications(self, id: Union[Notification, IdType],
                       account_id: Optional[Union[Account, IdType]] = None,
@@ -41,6 +32,15 @@ class Mastodon(Internals):
                       exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
                       mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
                       ) -> Notification: ...
+    @overload
+    def notifications(self, id: None = None,
+                      account_id: Optional[Union[Account, IdType]] = None,
+                      max_id: Optional[Union[Notification, IdType]] = None,
+                      min_id: Optional[Union[Notification, IdType]] = None,
+                      since_id: Optional[Union[Notification, IdType]] = None, limit: Optional[int] = None,
+                      exclude_types: Optional[List[str]] = None, types: Optional[List[str]] = None,
+                      mentions_only: Optional[bool] = None, supported_types: Optional[List[str]] = None
+                      ) -> PaginatableList[Notification]: ...
     @overload
     def notifications(self, id: Optional[Union[Notification, IdType]] = None,
                       account_id: Optional[Union[Account, IdType]] = None,

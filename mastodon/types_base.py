@@ -21,7 +21,7 @@ items or its JSON.
 """
 
 import os
-from typing import List, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, List, TypeVar
 
 from ._field_names import ENTITY_FIELD_NAMES
 
@@ -123,7 +123,14 @@ class _ExtraAttribute(_Named):
         AttribAccessDict.__delattr__(instance, self.name)
 
 
-class AttribAccessDict(dict):
+if TYPE_CHECKING:
+    # What type checkers see: JSON objects, str keys and values of any type.
+    _DictBase = Dict[str, Any]
+else:
+    _DictBase = dict
+
+
+class AttribAccessDict(_DictBase):
     """A ``dict`` whose keys can also be read as attributes: ``status.account.acct``.
 
     It is a real dict: equality, ``json.dumps``, copying and pickling behave as a dict's.

@@ -149,7 +149,7 @@ def test_names_the_library_imports_from_return_types_all_exist():
     missing = sorted(name for name in imported | set(return_types.__all__)
                      if not hasattr(return_types, name))
     assert not missing
-    assert return_types.IdType == typing.Union[int, str, AttribAccessDict, dict]
+    assert return_types.IdType == typing.Union[int, str, AttribAccessDict, typing.Dict[str, typing.Any]]
     assert return_types.Entity is AttribAccessDict
     assert return_types.WebpushCryptoParamsPubkey is AttribAccessDict
 

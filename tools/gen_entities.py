@@ -308,7 +308,7 @@ _T = TypeVar("_T")
 #: An id as the server sends it (Mastodon: a string; some servers: a number).
 PrimitiveIdType = Union[int, str]
 #: Anything that names an entity: its id, or the entity itself.
-IdType = Union[PrimitiveIdType, AttribAccessDict, dict]
+IdType = Union[PrimitiveIdType, AttribAccessDict, Dict[str, Any]]
 #: A file to upload: a path, raw bytes or an open file.
 PathOrFile = Union[str, PurePath, bytes, IO[bytes]]
 Entity = AttribAccessDict
