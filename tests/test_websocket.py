@@ -5,6 +5,7 @@ resubscription and backfill, prompt close, the transport switch of the stream_* 
 import json
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -623,3 +624,81 @@ def test_the_documented_websocket_bot_runs(ws, server, make_api, monkeypatch):
     assert ws.connections[0].received == [{"type": "subscribe", "stream": "user:notification"},
                                           {"type": "subscribe", "stream": "hashtag", "tag": "python"}]
     assert ws.connections[0].wait_for(lambda conn: conn.closed, 2.0)
+
+
+class ConnectProxy:
+    """An HTTP proxy: tunnels (``CONNECT``, each head recorded) and forwards plain requests (the
+    REST calls, which go through the session's proxy too)."""
+
+    def __init__(self):
+        import socket
+        self.heads = []
+        self.forwarded = []
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import socket
+        while True:
+            try:
+                client, _ = self._socket.accept()
+            except OSError:
+                return
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += client.recv(4096)
+            method, target, rest = head.split(b" ", 2)
+            if method == b"CONNECT":
+                self.heads.append(head.decode("latin-1"))
+                host, port = target.decode().rsplit(":", 1)
+                upstream = socket.create_connection((host, int(port)))
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            else:
+                parts = urlsplit(target.decode())
+                self.forwarded.append(parts.path)
+                upstream = socket.create_connection((parts.hostname, parts.port))
+                upstream.sendall(b" ".join((method, (parts.path or "/").encode(), rest)))
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, target):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def close(self):
+        self._socket.close()
+
+
+def test_the_websocket_goes_through_the_sessions_http_proxy(ws, ws_api, handles):
+    def script(conn):
+        conn.wait_for_messages(1)
+        conn.status(61)
+        conn.hold()
+
+    ws.serve(script)
+    proxy = ConnectProxy()
+    try:
+        ws_api.session.proxies = {"http": f"http://user:pw@127.0.0.1:{proxy.port}"}
+        listener = Recorder()
+        open_handle(ws_api, handles, listener).subscribe("user")
+        assert listener.wait_count("update", 1)
+    finally:
+        proxy.close()
+    head, = proxy.heads
+    assert head.startswith(f"CONNECT 127.0.0.1:{ws.port} HTTP/1.1\r\n")
+    assert "Proxy-Authorization: Basic dXNlcjpwdw==\r\n" in head
+    assert TOKEN not in head  # the token travels inside the tunnel only
+    assert ws.connections[0].headers["authorization"] == "Bearer " + TOKEN
