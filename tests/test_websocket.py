@@ -702,3 +702,55 @@ def test_the_websocket_goes_through_the_sessions_http_proxy(ws, ws_api, handles)
     assert "Proxy-Authorization: Basic dXNlcjpwdw==\r\n" in head
     assert TOKEN not in head  # the token travels inside the tunnel only
     assert ws.connections[0].headers["authorization"] == "Bearer " + TOKEN
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("tls")
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    return str(folder / "cert.pem"), str(folder / "key.pem")
+
+
+def test_wss_verifies_as_the_session_does_and_reads_whole_tls_records(tls_files, server, make_api, handles):
+    import ssl
+    cert, key = tls_files
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    big = "x" * 40000  # frames spanning several TLS records
+
+    def script(conn):
+        conn.wait_for_messages(1)
+        for number in range(1, 201):
+            conn.event("update", json.dumps({"id": str(number), "content": big if number % 50 == 0 else "hi"}))
+        conn.hold()
+
+    with WSServer(ssl_context=context) as wss:
+        wss.serve(script)
+        server.route("GET", "/api/v1/instance/", Response(200, instance_body(wss.url)))
+        api = make_api(access_token=TOKEN)
+        with pytest.raises(MastodonNetworkError, match="CERTIFICATE_VERIFY_FAILED"):
+            api.stream_open_websocket(Recorder())  # the system's CAs do not know this certificate
+        api.session.verify = cert
+        listener = Recorder()
+        open_handle(api, handles, listener).subscribe("user")
+        assert listener.wait_count("update", 200)
+        assert [call[1] for call in listener.of("update")] == list(range(1, 201))
+        assert wss.connections[-1].headers["authorization"] == "Bearer " + TOKEN

@@ -231,7 +231,8 @@ class WSConnection:
 class WSServer:
     """``with WSServer() as ws: ws.serve(script, ...)``; ``ws.url``, ``ws.connections``."""
 
-    def __init__(self):
+    def __init__(self, ssl_context=None):
+        self.ssl_context = ssl_context  # serve wss:// with it
         self.connections = []
         self.plain_requests = []
         self.stopping = threading.Event()
@@ -256,7 +257,7 @@ class WSServer:
 
     @property
     def url(self):
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{'wss' if self.ssl_context else 'ws'}://127.0.0.1:{self.port}"
 
     @property
     def http_url(self):
@@ -285,6 +286,12 @@ class WSServer:
             threading.Thread(target=self._handle, args=(sock,), daemon=True).start()
 
     def _handle(self, sock):
+        if self.ssl_context is not None:
+            try:
+                sock = self.ssl_context.wrap_socket(sock, server_side=True)
+            except OSError:  # a client that does not trust the certificate
+                sock.close()
+                return
         ws = WSConnection(sock, self)
         try:
             ws._read_request()
