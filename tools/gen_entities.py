@@ -515,7 +515,8 @@ def render_docs(entities):
             intro += " Deprecated."
         if entity.link:
             intro += f" Mastodon documentation: {entity.link}"
-        lines.append(intro)
+        # A class target, so that the methods' signatures and "Returns" link here.
+        lines += [f".. py:class:: {entity.name}", "   :module: mastodon.return_types", "", f"   {intro}"]
         if not entity.fields:
             continue
         lines += ["", ".. list-table::", "   :header-rows: 1", ""]
