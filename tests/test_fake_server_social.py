@@ -205,11 +205,10 @@ def test_filters_v2_warn_and_hide(mastodon_server, alice, bob):
     assert alice.timeline_home() == []
     alice.delete_filter_status_v2(entry)
     assert [s.id for s in alice.timeline_home()] == [other.id]
-    # Single keywords have no method of their own: the escape hatch reads and changes them.
     first_keyword = alice.filter_keywords_v2(created)[0]
-    path = f"/api/v2/filters/keywords/{first_keyword.id}"
-    assert alice._Mastodon__api_request("GET", path).keyword == "ending"
-    assert alice._Mastodon__api_request("PUT", path, {"keyword": "twist"}).keyword == "twist"
+    assert alice.filter_keyword_v2(first_keyword).keyword == "ending"
+    changed = alice.update_filter_keyword_v2(first_keyword, keyword="twist", whole_word=False)
+    assert (changed.keyword, changed.whole_word) == ("twist", False)
     assert [f.id for f in alice.filters_v2()] == [created.id]
     assert alice.filter_v2(created).title == "no spoilers"
     alice.delete_filter_v2(created)

@@ -231,6 +231,13 @@ def test_media_upload_is_processed_asynchronously(mastodon_server, alice):
     assert [(m.id, m.description) for m in status.media_attachments] == [(media.id, "new words")]
     with pytest.raises(MastodonNotFoundError):
         alice.media(media.id)  # attached media are no longer looked up
+    with pytest.raises(MastodonAPIError) as in_use:
+        alice.media_delete(media.id)
+    assert (in_use.value.status_code, in_use.value.error) == (422, "Media attachment is currently used by a status")
+    spare = alice.media_post(PNG_3x2, mime_type="image/png")
+    alice.media_delete(spare)
+    with pytest.raises(MastodonNotFoundError):
+        alice.media(spare)
 
 
 def test_media_post_synchronous_waits_for_processing(alice, monkeypatch):

@@ -103,7 +103,7 @@ def test_own_posts_reach_the_own_user_stream_first_thing(alice, streams):
 
 def test_notification_stream_carries_only_notifications(mastodon_server, alice, bob, streams):
     recorder = Recorder()
-    streams.append(alice._Mastodon__stream("/api/v1/streaming/user/notification", recorder, run_async=True))
+    streams.append(alice.stream_user_notifications(recorder, run_async=True))
     alice.toot("my own update is not sent here")
     bob.account_follow(mastodon_server.account_id("alice"))
     event, notification = recorder.next()

@@ -936,6 +936,18 @@ def update_media(state, request, id):
     return Answer(206 if media.pending_polls > 0 else 200, state.render.media(media))
 
 
+@DELETE("/api/v1/media/:id", scope="write:media", user=True)
+def delete_media(state, request, id):
+    media = state.media.get(_int(id))
+    if media is None or media.account is not request.account:
+        raise not_found()
+    if media.status is not None:
+        raise ApiError(422, "Media attachment is currently used by a status")
+    del state.media[media.id]
+    state.touch()
+    return {}
+
+
 @GET("/api/v1/polls/:id", scope="read:statuses")
 def poll(state, request, id):
     return state.render.poll(state.poll(request.account, id), request.account)

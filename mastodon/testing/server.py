@@ -137,6 +137,10 @@ class FakeMastodon:
     of the general API limit of 300 calls (Mastodon: 300); ``heartbeat`` is the seconds between
     stream heartbeats; ``media_processing_polls`` how many ``GET /api/v1/media/:id`` answer 206
     before an upload is processed (0: uploads are processed at once and answer 200).
+
+    :attr:`faults` injects failures (:class:`~mastodon.testing.faults.Faults`); :attr:`requests`
+    logs the requests answered (method, path, query, status, account); :attr:`state` is the
+    server's memory (:mod:`mastodon.testing.state`).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, rate_limits: bool = True,
