@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import email.utils
 import unicodedata
-import re
 from typing import Literal, TypeVar, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
@@ -17,6 +16,7 @@ from .errors import (
 )
 from ._casting import cast_like_page
 from ._links import OFFSET_INFO_KEYS, OffsetPaging
+from ._status_length import countable_text
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict, AttribAccessList, PaginationInfo  # noqa: F401 (re-exported)
 from .versions import api_version, max_version, parse_version_string  # noqa: F401 (re-exported)
@@ -31,10 +31,6 @@ __all__ = ["AttribAccessDict", "AttribAccessList", "api_version", "parse_version
 
 # A result that is not a list but carries its own pagination (grouped notifications, for one).
 _Paged = TypeVar("_Paged", bound=AttribAccessDict)
-
-_URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-_MENTION_RE = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w", re.UNICODE)
-
 
 class Mastodon(Internals):
     def set_language(self, lang: Optional[str]) -> None:
@@ -239,11 +235,15 @@ class Mastodon(Internals):
 
     @staticmethod
     def get_status_length(text: str, spoiler_text: str = "") -> int:
-        """The length Mastodon counts for a status: links count 23 characters, remote mentions
-        only their local part, and characters are user-perceived characters (graphemes)."""
-        text = _URL_RE.sub("x" * 23, text)
-        text = _MENTION_RE.sub(lambda m: "@" + m.group(1), text)
-        return _grapheme_length(text) + _grapheme_length(spoiler_text or "")
+        """The length Mastodon counts for a status and its content warning, to compare with the
+        server's limit (``configuration.statuses.max_characters`` of :meth:`instance`, often 500).
+
+        As Mastodon does: each link Mastodon itself recognises counts 23 characters (links need a
+        protocol; user info, IP addresses and unknown top-level domains make no link), a remote
+        mention counts only its ``@user`` part, and characters are user-perceived characters
+        (graphemes). Text of white space only counts nothing. Linear in the text's length.
+        """
+        return _grapheme_length((spoiler_text or "") + countable_text(text))
 
 
 def _is_pagination_info(value):
