@@ -14,6 +14,7 @@ the ``mastodon_server`` pytest fixture.
 """
 
 import argparse
+import functools
 import html
 import os
 import random
@@ -101,7 +102,7 @@ def demo() -> int:
             for text in ("@pingbot ping", "@pingbot roll", "@pingbot hello?"):
                 asked = alice.status_post(text)
                 print(f"@alice: {plain_text(asked.content)}")
-                reply = server.wait_until(lambda: reply_to(asked))
+                reply = server.wait_until(functools.partial(reply_to, asked))
                 print(f"@pingbot: {plain_text(reply.content)}")
         finally:
             handle.close()

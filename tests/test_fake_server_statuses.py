@@ -1,6 +1,7 @@
 """mastodon.testing: statuses (posting, visibility, replies, edits, deletes, interactions), polls
 and media, driven through the library against the ``mastodon_server`` fixture."""
 
+import datetime
 import re
 
 import pytest
@@ -196,6 +197,16 @@ def test_poll_votes_and_results(mastodon_server, alice, bob):
     with pytest.raises(MastodonAPIError) as late:
         mastodon_server.client("carol").poll_vote(poll.id, [0])
     assert late.value.error == "Validation failed: The poll has already ended"
+
+
+def test_poll_ends_on_time_without_a_request(mastodon_server, alice, bob):
+    status = alice.status_post("quick?", poll=alice.make_poll(["yes", "no"], expires_in=300))
+    bob.poll_vote(status.poll.id, [0])
+    poll = mastodon_server.state.polls[status.poll.id]
+    with mastodon_server.state.lock:
+        poll.expires_at = poll.expires_at - datetime.timedelta(seconds=300)
+    mastodon_server.wait_until(lambda: poll.ended_notified, timeout=2)
+    assert [n.type for n in bob.notifications()] == ["poll"]
 
 
 def test_poll_limits(alice):

@@ -473,7 +473,6 @@ def follow_requests(state, request):
 def follow_request_authorize(state, request, id):
     requester = state.account(id)
     state.answer_follow_request(request.account, requester, True)
-    state.notify(request.account, "follow", requester)
     return state.render.relationship(request.account, requester)
 
 
@@ -828,7 +827,7 @@ def search(state, request):
     offset = request.int("offset", 0) or 0
     if request.account is None and (offset or request.flag("resolve")):
         raise ApiError(401, "Search queries with offset or resolve require authentication")
-    result = dict(accounts=[], statuses=[], hashtags=[])
+    result = dict(accounts=[], statuses=[], hashtags=[], collections=[])
     if kind in (None, "accounts") and not request.get("account_id"):
         result["accounts"] = _search_accounts(state, request, query, limit, offset)
     if kind in (None, "hashtags") and not request.get("account_id"):

@@ -183,7 +183,15 @@ class FakeMastodon:
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs=dict(poll_interval=0.5),
                                         name="mastodon.testing", daemon=True)
         self._thread.start()
+        threading.Thread(target=self._run_clock, name="mastodon.testing clock", daemon=True).start()
         return self
+
+    def _run_clock(self):
+        """What Mastodon's scheduled jobs do: end the polls whose time is up (notifying their
+        voters and authors) while nobody makes a request."""
+        while not self._stopping.wait(0.25):
+            with self.state.lock:
+                self.state.tick()
 
     def stop(self) -> None:
         """Close open streams and stop serving (returns at once)."""
@@ -194,7 +202,7 @@ class FakeMastodon:
         self.hub.close_all()
         # Ask the serving loop to stop, then wake its select() with a connection: shutdown()
         # alone waits for the next poll.
-        setattr(httpd, "_BaseServer__shutdown_request", True)
+        httpd._BaseServer__shutdown_request = True  # type: ignore[attr-defined]
         try:
             with socket.create_connection((self.host, self.port), timeout=1.0):
                 pass
