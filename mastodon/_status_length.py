@@ -15,12 +15,12 @@ grammar (``config/initializers/twitter_regex.rb``):
   optional path from ``/`` and an optional query from ``?``;
 * a host is dot-separated labels of *domain characters* (anything but ASCII punctuation other
   than ``\\`` and `````, control characters, spaces, U+FFFE/FEFF/FFFF and bidi controls) with
-  inner ``-`` (and ``_`` but in the last two labels), the last one a top-level domain of
+  inner ``-`` (and inner ``_``, except in the last two labels), the last one a top-level domain of
   :mod:`mastodon._tlds` not followed by an ASCII letter or digit, ``@``, ``+`` or ``-``, or
   ``xn--`` punycode. So user info (``user:pass@``) and IP literals (``127.0.0.1``, ``[::1]``)
-  are no hosts, and such links are not links to Mastodon;
+  make no host, and Mastodon sees no link there;
 * a path runs over anything but white space, ``< > ( ) ?`` and parentheses that are not
-  balanced (two levels), and ends at its last character that may end a path: not one of
+  balanced (one level of nesting at most), and ends at its last character that may end a path: not one of
   ``! * " ' 「 」 ; : = , . $ % [ ] ~ & | @ { }``, or a closing parenthesis of a group that
   twitter-text's own path characters fill (Mastodon's ending rule was built before it
   widened the path characters, so it still holds twitter-text's parenthesis groups);
@@ -32,7 +32,7 @@ no links. Matches without a protocol are no links either, but they are consumed 
 so a link inside them (``example.com/https://x.org``) does not count.
 
 Everything here is a scan over the text with memoised label ends: no backtracking expression
-reads the text, and a megabyte takes well under a second.
+reads the text, and a megabyte of the worst shapes takes about a second.
 """
 
 import re
@@ -285,7 +285,7 @@ class _Scanner:
     def host_end(self, position, from_link_start=False):
         """Where the host starting at ``position`` ends, or -1: as many subdomains as can be
         taken, then a label and a top-level domain (the expression's greedy order)."""
-        if (not from_link_start or text_before_is_dot(self.text, position)) and position in self.domains:
+        if (not from_link_start or _after_dot(self.text, position)) and position in self.domains:
             return self.domains[position]
         # Labels from here to the first one whose answer is known or that ends the chain.
         chain = []
@@ -308,7 +308,7 @@ class _Scanner:
             label_start, label_end, last = chain[index]
             if answer < 0 and last:
                 answer = self.tld_end(label_end + 1)
-            if index or not from_link_start or text_before_is_dot(self.text, label_start):
+            if index or not from_link_start or _after_dot(self.text, label_start):
                 self.domains[label_start] = answer
         return answer
 
@@ -389,7 +389,7 @@ class _Scanner:
         return last + 1 if last >= position else -1
 
 
-def text_before_is_dot(text, position):
+def _after_dot(text, position):
     """Whether ``position`` starts a label after a dot (where a label's whole run starts)."""
     return position > 0 and text[position - 1] == "."
 

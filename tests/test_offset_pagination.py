@@ -79,7 +79,6 @@ def test_an_offset_in_the_link_header_wins(server, api):
 
 def test_the_trends_language_of_the_call_goes_with_the_next_page(server, make_api):
     api = make_api(lang="fr")
-    server.route("GET", "/api/v1/trends/links", body=[])
     server.route("GET", "/api/v1/trends/statuses", body=[{"id": "5", "content": "<p>hi</p>"}])
     page = api.trending_statuses(lang="ja")
     assert page._pagination_next["_pagination_lang"] == "ja"
