@@ -256,6 +256,18 @@ def test_injected_429_is_thrown_or_waited_out_until_the_window_resets(mastodon_s
     assert [r.status for r in mastodon_server.requests][-2:] == [429, 200]
 
 
+def test_a_bug_of_the_fake_server_answers_500_and_says_so(mastodon_server, monkeypatch, capsys):
+    from mastodon.errors import MastodonInternalServerError
+    from mastodon.testing import endpoints
+
+    route, _ = endpoints.match("GET", "/api/v1/timelines/home")
+    monkeypatch.setattr(route, "handler", lambda state, request: 1 / 0)
+    with pytest.raises(MastodonInternalServerError) as error:
+        mastodon_server.client("alice", mastodon_version="4.5.0").timeline_home()
+    assert error.value.error == "mastodon.testing failed: ZeroDivisionError('division by zero')"
+    assert "ZeroDivisionError" in capsys.readouterr().err
+
+
 def test_requests_log_names_the_account(mastodon_server):
     api = mastodon_server.client("alice", mastodon_version="4.5.0")
     api.toot("hi")

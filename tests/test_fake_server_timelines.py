@@ -93,6 +93,8 @@ def test_hashtag_timeline_any_all_none(alice, bob):
     assert tagged(**{"any[]": ["dogs"]}) == [dogs.id, both.id, cats.id]
     assert tagged(**{"all[]": ["dogs"]}) == [both.id]
     assert tagged(**{"none[]": ["dogs"]}) == [cats.id]
+    café = bob.toot("#café au lait")
+    assert ids(alice.timeline_hashtag("café")) == [café.id]
 
 
 def test_list_timeline_and_list_management(mastodon_server, alice, bob):

@@ -15,7 +15,7 @@ import html
 import re
 import secrets
 from typing import List
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._wire import Answer, limit_of, paginate
 from .state import OOB, ApiError, not_found, scope_allows, truthy
@@ -54,7 +54,7 @@ def match(method, path):
         if route.method == method or (method == "HEAD" and route.method == "GET"):
             found = route.regex.match(path)
             if found:
-                return route, found.groupdict()
+                return route, {name: unquote(value) for name, value in found.groupdict().items()}
     return None, None
 
 

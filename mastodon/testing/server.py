@@ -13,13 +13,14 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, TypeVar, Union
 from urllib.parse import urlsplit
 
-from . import endpoints, streaming
+from . import endpoints, streaming, websocket
 from ._wire import JSON_TYPE, Answer, Request
 from .faults import Faults
 from .state import ApiError, App, State
@@ -320,8 +321,15 @@ class FakeMastodon:
 
     @property
     def open_streams(self) -> int:
-        """How many streams are connected now."""
+        """How many streaming connections are open now (an SSE stream each, a WebSocket once)."""
         return self.hub.count
+
+    @property
+    def stream_subscriptions(self) -> List[List[str]]:
+        """The streams listened to now, as WebSocket frames name them (``["user"]``,
+        ``["hashtag", "cats"]``, ``["list", "3"]``), SSE and WebSocket alike: a test waits on
+        it before acting, since a WebSocket subscription is not acknowledged."""
+        return [list(subscription.label) for subscription in self.hub.subscriptions() if subscription.label]
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -347,6 +355,9 @@ class FakeMastodon:
                 result = route.handler(state, request, **path_params)
             except ApiError as error:
                 return _json_answer(error.status, error.body, limit_headers), token
+            except Exception as error:  # a bug of the fake server: say so, as a 500
+                traceback.print_exc()
+                return _json_answer(500, {"error": f"mastodon.testing failed: {error!r}"}, limit_headers), token
             answer = result if isinstance(result, Answer) else Answer(body=result)
             answer.headers = dict(limit_headers, **answer.headers)
             return answer, token
@@ -426,6 +437,12 @@ def _handler_class(server):
             request.base_url = server.url
             fault = server.faults.take(split.path)
             if fault is not None and self._apply_fault(fault, request):
+                return
+            if split.path.rstrip("/") == "/api/v1/streaming" and websocket.is_upgrade(request):
+                server.requests.append(LoggedRequest(self.command, split.path, split.query, 101, None))
+                refused = websocket.serve(self, server, request)
+                if refused is not None:
+                    self._send(_json_answer(refused.status, refused.body, {}))
                 return
             if split.path.startswith("/api/v1/streaming"):
                 self._stream(request)

@@ -9,6 +9,7 @@ is a :class:`Subscription` to some channels; a published event is rendered for e
 
 from __future__ import annotations
 
+import itertools
 import json
 import queue
 import socket
@@ -17,18 +18,26 @@ import time
 
 from .state import ApiError, scope_allows
 
+_numbers = itertools.count()
 _DROP = object()
 _STOP = object()
 
 
 class Subscription:
-    def __init__(self, channels, viewer, events=None):
+    """One stream: the channels it hears, who listens (events are rendered for them), the
+    queue its connection writes from (a WebSocket's streams share one) and ``label``, the
+    ``stream`` field of its WebSocket frames."""
+
+    def __init__(self, channels, viewer, events=None, queue_=None, label=None):
         self.channels = set(channels)
         self.viewer = viewer
         self.events = events
-        self.queue = queue.Queue()
+        self.queue = queue_ if queue_ is not None else queue.Queue()
+        self.label = label
         self.stalled_until = 0.0
         self.dropped = False
+        self.active = True
+        self.number = next(_numbers)
 
 
 class Hub:
@@ -50,9 +59,14 @@ class Hub:
         with self._lock:
             return list(self._subscriptions)
 
+    def subscriptions(self):
+        """The open subscriptions, oldest first."""
+        return sorted(self._current(), key=lambda subscription: subscription.number)
+
     @property
     def count(self):
-        return len(self._current())
+        """Open connections: an SSE stream each, a WebSocket once however many streams it has."""
+        return len({id(subscription.queue) for subscription in self._current()})
 
     def publish(self, channel, event, render):
         for subscription in self._current():
@@ -65,7 +79,7 @@ class Hub:
                 continue
             if not isinstance(payload, str):
                 payload = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-            subscription.queue.put((event, payload))
+            subscription.queue.put((event, payload, subscription))
 
     def drop_all(self):
         """Cut every open stream (no end of the chunked body: the client sees a broken read)."""
@@ -85,16 +99,27 @@ class Hub:
 
 
 # ---------------------------------------------------------------------------------------------
-# The streaming endpoints
+# The streams
 
 
-def subscription_for(state, path, request):
-    """The subscription a streaming request asks for, checked as the streaming server does."""
+def token_of(state, request, protocols=()):
+    """``(token, viewer)`` of a streaming request: the ``Authorization`` header, a WebSocket
+    subprotocol or the ``access_token`` parameter, as the streaming server reads them."""
     header = request.headers.get("authorization", "")
-    value = header[7:].strip() if header.lower().startswith("bearer ") else request.get("access_token")
+    if header.lower().startswith("bearer "):
+        value = header[7:].strip()
+    else:
+        value = request.get("access_token") or (protocols[0] if protocols else None)
     token = state.token(value) if value else None
     if value and token is None:
         raise ApiError(401, "Invalid access token")
+    return token, token.account if token is not None else None
+
+
+def open_stream(state, name, params, token, queue_=None):
+    """The subscription to stream ``name`` (``user``, ``user:notification``, ``public``,
+    ``public:local``, ``public:remote``, ``hashtag``, ``hashtag:local``, ``list``), checked as
+    the streaming server checks it; None for a stream it does not know."""
     viewer = token.account if token is not None else None
 
     def needs(scope, user=True):
@@ -103,30 +128,45 @@ def subscription_for(state, path, request):
         if token is not None and not scope_allows(token.scopes, scope):
             raise ApiError(401, "Access token does not have the required scopes")
 
-    path = path.rstrip("/")
-    if path == "/api/v1/streaming/user":
+    if name == "user":
         needs("read:statuses")
-        return Subscription([f"timeline:{viewer.id}"], viewer)
-    if path == "/api/v1/streaming/user/notification":
+        return Subscription([f"timeline:{viewer.id}"], viewer, None, queue_, [name])
+    if name == "user:notification":
         needs("read:notifications")
-        return Subscription([f"timeline:{viewer.id}"], viewer, {"notification"})
-    if path in ("/api/v1/streaming/public", "/api/v1/streaming/public/local", "/api/v1/streaming/public/remote"):
+        return Subscription([f"timeline:{viewer.id}"], viewer, {"notification"}, queue_, [name])
+    if name in ("public", "public:local", "public:remote"):
         needs("read:statuses", user=False)
-        suffix = path[len("/api/v1/streaming/public"):].replace("/", ":")
-        return Subscription([f"timeline:public{suffix}"], viewer)
-    if path in ("/api/v1/streaming/hashtag", "/api/v1/streaming/hashtag/local"):
+        return Subscription([f"timeline:{name}"], viewer, None, queue_, [name])
+    if name in ("hashtag", "hashtag:local"):
         needs("read:statuses", user=False)
-        tag = (request.text("tag") or "").lower().lstrip("#")
+        tag = str(params.get("tag") or "").lstrip("#")
         if not tag:
             raise ApiError(400, "Missing tag name parameter")
-        return Subscription([f"timeline:hashtag:{tag}" + (":local" if path.endswith("/local") else "")], viewer)
-    if path == "/api/v1/streaming/list":
+        suffix = ":local" if name.endswith(":local") else ""
+        return Subscription([f"timeline:hashtag:{tag.lower()}{suffix}"], viewer, None, queue_, [name, tag])
+    if name == "list":
         needs("read:lists")
-        user_list = state.lists.get(request.int("list", -1))
+        user_list = state.lists.get(_int(params.get("list")))
         if user_list is None or user_list.account is not viewer:
             raise ApiError(404, "Record not found")
-        return Subscription([f"timeline:list:{user_list.id}"], viewer)
+        return Subscription([f"timeline:list:{user_list.id}"], viewer, None, queue_, [name, str(user_list.id)])
     return None
+
+
+def subscription_for(state, path, request):
+    """The subscription an SSE request asks for (``/api/v1/streaming/hashtag/local`` is the
+    stream ``hashtag:local``); None for a path that names no stream."""
+    name = path.rstrip("/")[len("/api/v1/streaming/"):].replace("/", ":")
+    token, _ = token_of(state, request)
+    params = dict(tag=request.text("tag"), list=request.text("list"))
+    return open_stream(state, name, params, token)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def serve(handler, hub, subscription, heartbeat, stopping):
@@ -166,7 +206,7 @@ def serve(handler, hub, subscription, heartbeat, stopping):
                 handler.wfile.write(b"0\r\n\r\n")
                 handler.wfile.flush()
                 return
-            event, payload = item
+            event, payload, _ = item
             write(f"event: {event}\n" + "".join(f"data: {line}\n" for line in payload.split("\n")) + "\n")
             last_write = time.monotonic()
         try:
