@@ -244,4 +244,4 @@ def test_python_m_mastodon_testing_serves_another_process():
         assert bot.status_post("running elsewhere").account.acct == "bot"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        assert process.wait(timeout=10) == 0  # SIGTERM stops it cleanly

@@ -1,6 +1,7 @@
 """``python -m mastodon.testing``: serve an in-memory Mastodon for a bot in another process."""
 
 import argparse
+import signal
 import sys
 import threading
 
@@ -27,14 +28,16 @@ def main(argv=None):
     except OSError as error:
         print(f"Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
-    print(f"mastodon.testing: Mastodon 4.5 stand-in at {server.url} (Ctrl-C stops it)", flush=True)
+    print(f"mastodon.testing: Mastodon 4.5 stand-in at {server.url} (Ctrl-C or SIGTERM stops it)", flush=True)
     for name in args.account:
         print(f"account @{name}: access token {server.create_account(name)}", flush=True)
     if args.sign_in:
         server.sign_in(args.sign_in)
         print(f"@{args.sign_in} approves authorization requests at {server.url}/oauth/authorize", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        threading.Event().wait()
+        stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
