@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import _dialect
 from . import (
     accounts, admin, annual_reports, async_refresh, authentication, collections, conversations, endorsements,
     favourites, filters, hashtags, instance, internals, lists, media, notifications, polls, preferences,
@@ -32,10 +33,6 @@ from .versions import (  # noqa: F401
     _DICT_VERSION_ADMIN_RETENTION,
 )
 
-# The version Mastodon.py 1.8.1 reports; the library itself covers the API up to
-# mastodon.defaults._SUPPORTED_MASTODON_VERSION.
-_COMPAT_SUPPORTED_VERSION = "3.5.5"
-
 
 class Mastodon(utility.Mastodon, authentication.Mastodon, accounts.Mastodon, instance.Mastodon,
                timeline.Mastodon, statuses.Mastodon, polls.Mastodon, notifications.Mastodon,
@@ -49,5 +46,9 @@ class Mastodon(utility.Mastodon, authentication.Mastodon, accounts.Mastodon, ins
 
     @staticmethod
     def get_supported_version() -> str:
-        """The Mastodon version the library reports supporting, as Mastodon.py 1.8.1 does."""
-        return _COMPAT_SUPPORTED_VERSION
+        """The Mastodon version the library reports supporting: ``'3.5.5'`` as Mastodon.py 1.8.1
+        does, ``'4.7.3'`` as Mastodon.py 2.3.3 does when the process default dialect
+        (``MASTODON_PY_DIALECT``) is ``"2"``. A static method sees no client, so a client's own
+        ``dialect=`` does not change the answer.
+        """
+        return _dialect.process_default().supported_version

@@ -17,7 +17,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
 )
 from .defaults import _DEFAULT_SCOPES, _DEFAULT_TIMEOUT, _DEFAULT_USER_AGENT, _SCOPE_SETS
 from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError
-from . import _transport
+from . import _dialect, _transport
 from ._credentials import read_secret_file, write_secret_file
 from ._links import ascii_int
 from ._ratelimit import RateLimiter
@@ -85,9 +85,11 @@ class Mastodon(Internals):
                  access_token: Optional[Union[str, PurePath]] = None, api_base_url: Optional[str] = None,
                  debug_requests: bool = False, ratelimit_method: str = "wait",
                  ratelimit_pacefactor: float = 1.1, request_timeout: float = _DEFAULT_TIMEOUT,
-                 mastodon_version: Optional[str] = None, version_check_mode: str = "created",
+                 mastodon_version: Optional[str] = None,
+                 version_check_mode: str = _dialect.VERSION_CHECK_MODE_DEFAULT,
                  session: Optional[Session] = None, feature_set: str = "mainline",
-                 user_agent: str = _DEFAULT_USER_AGENT, lang: Optional[str] = None) -> None:
+                 user_agent: str = _DEFAULT_USER_AGENT, lang: Optional[str] = None,
+                 dialect: Optional[str] = None) -> None:
         """Create an API client.
 
         ``client_id`` and ``access_token`` may be paths of credential files written by
@@ -95,7 +97,13 @@ class Mastodon(Internals):
         or ``'pace'``. ``version_check_mode`` (``'created'``, ``'changed'`` or ``'none'``)
         decides whether methods refuse to run on servers too old for them; unless it is
         ``'none'`` (or ``mastodon_version`` is given) the server version is fetched now.
+
+        ``dialect`` is ``"1.8"`` (Mastodon.py 1.8.1's behaviour) or ``"2"`` (Mastodon.py 2.x's);
+        when it is None the environment variable ``MASTODON_PY_DIALECT`` decides, else ``"1.8"``.
+        Left out, ``version_check_mode`` is ``'created'`` in dialect ``"1.8"`` and ``'none'`` in
+        dialect ``"2"``. Any other dialect raises :class:`MastodonIllegalArgumentError`.
         """
+        self.__dialect = _dialect.resolve(dialect)
         base_url = self.__protocolize(api_base_url) if api_base_url is not None else None
 
         self.client_id = client_id
@@ -121,13 +129,16 @@ class Mastodon(Internals):
         self.mastodon_major = 1
         self.mastodon_minor = 0
         self.mastodon_patch = 0
-        self.version_check_worked = None
+        self.__store_version_check_worked(None)
+        for name, value in self.__dialect.extra_attributes.items():
+            setattr(self, name, value)
 
         base_url = self.__read_credential_files(base_url)
         if base_url is None:
             raise MastodonIllegalArgumentError("API base URL is required.")
         self.api_base_url = base_url
 
+        version_check_mode = self.__dialect.version_check_mode_for(version_check_mode)
         if version_check_mode not in ("created", "changed", "none"):
             raise MastodonIllegalArgumentError("Invalid version check method.")
         self.version_check_mode = version_check_mode
@@ -199,7 +210,7 @@ class Mastodon(Internals):
 
     def clear_caches(self) -> None:
         """Forget cached server information (version, instance, streaming URL, OAuth metadata)."""
-        self.version_check_worked = None
+        self.__store_version_check_worked(None)
         self.__caches.clear()
 
     # -----------------------------------------------------------------------------------------
@@ -290,12 +301,14 @@ class Mastodon(Internals):
         if to_file is not None:
             write_secret_file(to_file, [self.access_token, self.api_base_url, self.client_id, self.client_secret])
 
-        if not self.version_check_worked:
-            known = (self.mastodon_major, self.mastodon_minor, self.mastodon_patch, self.version_check_worked)
+        worked = self.__load_version_check_worked()
+        if not worked:
+            known = (self.mastodon_major, self.mastodon_minor, self.mastodon_patch)
             self.retrieve_mastodon_version()
-            if self.version_check_worked is False:
+            if self.__load_version_check_worked() is False:
                 # A failed fetch must not replace a version the caller gave with 1.0.0.
-                self.mastodon_major, self.mastodon_minor, self.mastodon_patch, self.version_check_worked = known
+                self.mastodon_major, self.mastodon_minor, self.mastodon_patch = known
+                self.__store_version_check_worked(worked)
         return response["access_token"]
 
     def __adopt_token(self, answer, requested_scopes):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 import requests
 
-from . import _decoding, _links, _media_files, _params, _redaction, _transport
+from . import _decoding, _dialect, _links, _media_files, _params, _redaction, _transport
 from ._credentials import read_secret_file, write_secret_file  # noqa: F401 (used by the mixins)
 from ._decoding import (  # noqa: F401 (the decoding names tests and tools read from here)
     _DATE_KEYS, _INT_KEYS, _TRUEFALSE_KEYS, SPEEDUPS, _json_object_hook, _object_hook, _speedup_key_kinds,
@@ -89,9 +89,13 @@ class Mastodon:
     mastodon_major: int
     mastodon_minor: int
     mastodon_patch: int
-    #: True once the server version was read, False when reading it failed, None before.
+    #: True once the server version was read, False when reading it failed, None before. A public
+    #: attribute in dialect "1.8" only: dialect "2" keeps it private, as Mastodon.py 2.x does.
     version_check_worked: Optional[bool]
     version_check_mode: str
+    #: Dialect "2" only: the server's ``api_versions.mastodon`` (0 until fetched).
+    mastodon_api_version: int
+    __dialect: _dialect.Dialect
     _token_expired: datetime.datetime
     _refresh_token: Optional[str]
     __caches: Caches
@@ -160,16 +164,32 @@ class Mastodon:
     # -----------------------------------------------------------------------------------------
     # Versions
 
+    @property
+    def dialect(self) -> str:
+        """The dialect this client speaks: ``"1.8"`` (Mastodon.py 1.8.1) or ``"2"`` (Mastodon.py 2.x).
+
+        Set by the constructor's ``dialect=`` (else ``MASTODON_PY_DIALECT``); read-only.
+        """
+        return self.__dialect.name
+
+    def __load_version_check_worked(self):
+        """Whether reading the server version worked (None: not tried), wherever the dialect
+        keeps it (row V6: public in 1.8.1, private in 2.x)."""
+        return getattr(self, self.__dialect.version_check_worked_attribute, None)
+
+    def __store_version_check_worked(self, value):
+        setattr(self, self.__dialect.version_check_worked_attribute, value)
+
     def __check_version(self, created_ver, last_changed_ver, return_value_ver, name):
         """The ``@api_version`` gate: refuse calls the server is too old for."""
-        check_version((self.mastodon_major, self.mastodon_minor, self.mastodon_patch), self.version_check_worked,
-                      self.version_check_mode, created_ver, last_changed_ver,
-                      return_value_ver, name)
+        check_version((self.mastodon_major, self.mastodon_minor, self.mastodon_patch),
+                      self.__load_version_check_worked(), self.version_check_mode, created_ver,
+                      last_changed_ver, return_value_ver, name, self.__dialect.version_error)
 
     def __version_at_least(self, version_str):
         """Cached comparison with the server version, for methods that switch endpoints. A server
         whose version could not be read (forks) is assumed to speak the current API."""
-        if self.version_check_worked is False:
+        if self.__load_version_check_worked() is False:
             return True
         return (self.mastodon_major, self.mastodon_minor, self.mastodon_patch) >= parse_version_string(version_str)
 

@@ -54,7 +54,7 @@ class Mastodon(Internals):
                 raise MastodonVersionError(f"Could not determine the server version: {e}") from e
             version_str, (major, minor, patch), worked = "1.0.0", (1, 0, 0), False
         self.mastodon_major, self.mastodon_minor, self.mastodon_patch = major, minor, patch
-        self.version_check_worked = worked
+        self.__store_version_check_worked(worked)
         return version_str
 
     def verify_minimum_version(self, version_str: str, cached: bool = False) -> bool:

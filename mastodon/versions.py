@@ -193,10 +193,15 @@ def speaks_mastodon_quirks(version_string):
     return text[:1].isdigit() and "compatible" not in text.lower()
 
 
-def check_version(have, worked, mode, created_ver, last_changed_ver, return_value_ver, name):
+_VERSION_ERROR = "Version check failed (Need version {required}, have {have}) for {name}"
+
+
+def check_version(have, worked, mode, created_ver, last_changed_ver, return_value_ver, name,
+                  text=_VERSION_ERROR):
     """The ``@api_version`` gate: raise when the server (``have``, a version tuple) is too old
     for the call under ``mode`` (``created``, ``changed`` or ``none``). A server whose version
-    could not be read (``worked`` False) is never refused."""
+    could not be read (``worked`` False) is never refused. ``text`` is the error's format (the
+    dialect's: fields ``required``, ``have`` and ``name``)."""
     if mode == "created":
         required = created_ver
     elif mode == "changed":
@@ -206,5 +211,4 @@ def check_version(have, worked, mode, created_ver, last_changed_ver, return_valu
     if worked is False:
         return
     if have < parse_version_string(required):
-        raise MastodonVersionError(
-            f"Version check failed (Need version {required}, have {have[0]}.{have[1]}.{have[2]}) for {name}")
+        raise MastodonVersionError(text.format(required=required, have=f"{have[0]}.{have[1]}.{have[2]}", name=name))
