@@ -27,6 +27,9 @@ from .types_base import AttribAccessDict
 from .versions import _DICT_VERSION_APPLICATION, api_version, parse_version_string, typed_result
 
 _OOB = "urn:ietf:wg:oauth:2.0:oob"
+# OAuth errors (RFC 6749 5.2) of a server that does not offer the password grant, or not to this
+# app: Mastodon 4.4 removed it.
+_REFUSED_GRANT = ("unsupported_grant_type", "unauthorized_client")
 
 
 def _protocolize(base_url):
@@ -295,6 +298,12 @@ class Mastodon(Internals):
             if not isinstance(response, dict) or not isinstance(response.get("access_token"), str):
                 raise MastodonAPIError("the token answer holds no access token")
         except Exception as e:
+            if grant_type == "password" and getattr(e, "error", None) in _REFUSED_GRANT:
+                raise MastodonIllegalArgumentError(
+                    f"The server refused the password grant ({e.error}): Mastodon 4.4 and later do not "
+                    f"log in with a user name and password. Use the authorization code flow "
+                    f"(auth_request_url(), then log_in(code=...)) or an access token from the web "
+                    f"interface (Preferences > Development).") from e
             raise MastodonIllegalArgumentError(f"{failure}: {e}") from e
         self.__adopt_token(response, scopes)
 

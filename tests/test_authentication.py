@@ -557,6 +557,32 @@ def test_log_in_answer_without_token_is_illegal_argument(make_api, server):
         make_api(client_id="cid", client_secret="csecret").log_in(code="c")
 
 
+@pytest.mark.parametrize("status, error", [(400, "unsupported_grant_type"), (400, "unauthorized_client"),
+                                           (401, "unauthorized_client")])
+def test_log_in_refused_password_grant_says_so_and_names_the_code_flow(make_api, server, status, error):
+    # Mastodon 4.4 removed the password grant: Doorkeeper answers with an OAuth error, not a
+    # complaint about the user name or password.
+    server.route("POST", "/oauth/token", Response(status, {
+        "error": error, "error_description": "The authorization grant type is not supported by the "
+                                             "authorization server."}))
+    api = make_api(client_id="cid", client_secret="csecret")
+    with pytest.raises(MastodonIllegalArgumentError) as info:
+        api.log_in("me@example.com", "hunter2")
+    message = str(info.value)
+    assert message.startswith(f"The server refused the password grant ({error}): ")
+    assert "auth_request_url()" in message and "log_in(code=...)" in message
+    assert "Invalid user name" not in message
+    assert isinstance(info.value.__cause__, MastodonAPIError) and info.value.__cause__.error == error
+    assert [r.path for r in server.requests] == ["/oauth/token"]
+    assert api.access_token == TOKEN
+
+
+def test_log_in_refused_code_grant_keeps_its_message(make_api, server):
+    server.route("POST", "/oauth/token", Response(400, {"error": "unsupported_grant_type"}))
+    with pytest.raises(MastodonIllegalArgumentError, match="^Invalid access token or redirect_uris: "):
+        make_api(client_id="cid", client_secret="csecret").log_in(code="c")
+
+
 def test_log_in_refused_connection_is_illegal_argument():
     api = Mastodon(api_base_url=f"http://127.0.0.1:{free_port()}", client_id="c", client_secret="s",
                    version_check_mode="none")
