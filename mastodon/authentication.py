@@ -298,9 +298,10 @@ class Mastodon(Internals):
             if not isinstance(response, dict) or not isinstance(response.get("access_token"), str):
                 raise MastodonAPIError("the token answer holds no access token")
         except Exception as e:
-            if grant_type == "password" and getattr(e, "error", None) in _REFUSED_GRANT:
+            refusal = getattr(e, "error", None)
+            if grant_type == "password" and refusal in _REFUSED_GRANT:
                 raise MastodonIllegalArgumentError(
-                    f"The server refused the password grant ({e.error}): Mastodon 4.4 and later do not "
+                    f"The server refused the password grant ({refusal}): Mastodon 4.4 and later do not "
                     f"log in with a user name and password. Use the authorization code flow "
                     f"(auth_request_url(), then log_in(code=...)) or an access token from the web "
                     f"interface (Preferences > Development).") from e
