@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing as _typing  # under a private name: ``from mastodon.Mastodon import *`` stays as it was
+
 from . import _dialect
 from . import (
     accounts, admin, annual_reports, async_refresh, authentication, collections, conversations, endorsements,
@@ -32,6 +34,16 @@ from .versions import (  # noqa: F401
     _DICT_VERSION_ADMIN_DOMAIN_BLOCK, _DICT_VERSION_ADMIN_MEASURE, _DICT_VERSION_ADMIN_DIMENSION,
     _DICT_VERSION_ADMIN_RETENTION,
 )
+
+def __getattr__(name: str) -> _typing.Any:
+    """Mastodon.py 2.x imports every entity class into this module, and its programs write
+    ``from mastodon.Mastodon import Status``; the names of ``return_types`` are served on demand,
+    so that ``from mastodon.Mastodon import *`` brings what it brought in Mastodon.py 1.8.1.
+    (Type checkers see them as ``Any`` here; ``mastodon.return_types`` has their types.)"""
+    from . import return_types
+    if name in return_types.__all__:
+        return getattr(return_types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Mastodon(utility.Mastodon, authentication.Mastodon, accounts.Mastodon, instance.Mastodon,

@@ -8,12 +8,13 @@ per attribute or per object at run time beyond that table, and objects keep thei
 and values: a 1.8.1 caller still sees the same dicts, now instances of subclasses.
 """
 
+import datetime
 import functools
 import os
 import typing
 from typing import Dict, FrozenSet, Tuple
 
-from .types_base import AttribAccessDict, set_extra
+from .types_base import AttribAccessDict, AttribAccessList, set_extra
 
 ONE, LIST, MAPPING, UNION = 1, 2, 3, 4
 
@@ -248,3 +249,170 @@ def _caster(annotation, entities):
     return None
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Mastodon.py 2.x's casting helpers (``mastodon.types_base.try_cast`` and friends), on the same
+# entity table. They convert one value on request; the decoder does not use them.
+
+def _wrap(value):
+    """Plain dicts (at any depth) → AttribAccessDicts, as the decoder would have built them."""
+    if isinstance(value, dict):
+        if value.__class__ is not dict:
+            return value
+        return AttribAccessDict({key: _wrap(item) for key, item in value.items()})
+    if isinstance(value, list):
+        value[:] = [_wrap(item) for item in value]
+    return value
+
+
+def _named_type(name):
+    """A type written as text in an annotation (``"Status"``), or None."""
+    from . import return_types, types_base
+    return getattr(return_types, name, None) or getattr(types_base, name, None)
+
+
+def _to_bool(value):
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return bool(value)
+
+
+def _to_datetime(value):
+    from ._decoding import parse_date
+    if isinstance(value, datetime.datetime):
+        return value
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None  # as Mastodon.py 2.x leaves an unreadable date
+
+
+def try_cast(t, value, retry=True, union_specializer=None):
+    """See :func:`mastodon.types_base.try_cast`."""
+    if value is None or t is None or t is typing.Any:
+        return value
+    if isinstance(t, str):
+        named = _named_type(t)
+        return value if named is None else try_cast(named, value, retry, union_specializer)
+    if typing.get_origin(t) is not None:
+        return try_cast_recurse(t, value, union_specializer)
+    if not isinstance(t, type):
+        return value
+    from .types_base import MaybeSnowflakeIdType
+    try:
+        if t is MaybeSnowflakeIdType:
+            return value if isinstance(value, t) else t(value)
+        if t is bool:
+            return _to_bool(value)
+        if t is datetime.datetime:
+            return _to_datetime(value)
+        if issubclass(t, AttribAccessDict):
+            if not isinstance(value, dict):
+                return value
+            value = _wrap(value)
+            if isinstance(value, t) or value.__class__ is not _PLAIN or t is _PLAIN:
+                return value
+            fields = _Tables.fields if _Tables.fields is not None else _Tables.load()
+            if t in fields:
+                return cast_entity(value, t)
+            _set_class(value, t)  # a class of the same layout outside the table (PaginationInfo...)
+            return value
+        if issubclass(t, list):
+            if isinstance(value, list) and not isinstance(value, t):
+                return t(_wrap(value))
+            return _wrap(value) if isinstance(value, list) else value
+        if isinstance(value, t):
+            return value
+        return t(value)
+    except (TypeError, ValueError, OverflowError):
+        if retry and isinstance(value, dict):
+            return _wrap(value)
+        return value
+
+
+def try_cast_recurse(t, value, union_specializer=None):
+    """See :func:`mastodon.types_base.try_cast_recurse`."""
+    if value is None:
+        return None
+    origin = typing.get_origin(t)
+    args = typing.get_args(t)
+    if origin is typing.Union:
+        options = [arg for arg in args if arg is not type(None)]
+        classes = tuple(arg for arg in options if isinstance(arg, type) and issubclass(arg, AttribAccessDict))
+        if isinstance(value, dict) and len(classes) > 1:
+            if _Tables.fields is None:
+                _Tables.load()
+            chosen = choose(_wrap(value), classes)
+            if chosen is not None:
+                return try_cast(chosen, value, True, union_specializer)
+        for option in options:
+            result = try_cast_recurse(option, value, union_specializer)
+            option_class = get_type_class(option)
+            if isinstance(option_class, type) and isinstance(result, option_class):
+                return result
+        return value
+    if isinstance(origin, type) and issubclass(origin, list) and isinstance(value, list):
+        item_type = args[0] if args else typing.Any
+        items = [try_cast_recurse(item_type, item, union_specializer) for item in value]
+        if isinstance(value, origin):
+            value[:] = items
+            return value
+        return origin(items)
+    if isinstance(origin, type) and issubclass(origin, dict) and isinstance(value, dict):
+        value_type = args[1] if len(args) == 2 else typing.Any
+        result = _wrap(value)
+        for key, item in result.items():
+            result[key] = try_cast_recurse(value_type, item, union_specializer)
+        return result
+    if origin is not None:
+        return value
+    return try_cast(t, value, True, union_specializer)
+
+
+def stringify_type(tp):
+    """See :func:`mastodon.types_base.stringify_type`."""
+    if tp is None or tp is type(None):
+        return "None"
+    if isinstance(tp, str):
+        return tp
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Union:
+        options = [arg for arg in args if arg is not type(None)]
+        inner = ", ".join(stringify_type(arg) for arg in options)
+        if len(options) < len(args):
+            return f"Optional[{inner}]" if len(options) == 1 else f"Optional[Union[{inner}]]"
+        return f"Union[{inner}]"
+    if origin is not None:
+        name = _TYPE_NAMES.get(origin) or getattr(origin, "__name__", str(origin))
+        return f"{name}[{', '.join(stringify_type(arg) for arg in args)}]" if args else name
+    if isinstance(tp, type):
+        return _TYPE_NAMES.get(tp) or tp.__name__
+    return str(tp)
+
+
+def get_type_class(typ):
+    """See :func:`mastodon.types_base.get_type_class`."""
+    if isinstance(typ, type):
+        return typ
+    origin = typing.get_origin(typ)
+    if origin is typing.Union:
+        options = [arg for arg in typing.get_args(typ) if arg is not type(None)]
+        return get_type_class(options[0]) if len(options) == 1 else None
+    if isinstance(origin, type):
+        return origin
+    return None
+
+
+def real_issubclass(type1, type2orig):
+    """See :func:`mastodon.types_base.real_issubclass`."""
+    first, second = get_type_class(type1), get_type_class(type2orig)
+    if not isinstance(first, type) or not isinstance(second, type):
+        return False
+    return issubclass(first, second)
+
+
+# The names Mastodon.py 2.x writes for these classes (its generic list is PaginatableList).
+_TYPE_NAMES = {list: "List", dict: "Dict", tuple: "Tuple", datetime.datetime: "datetime",
+               AttribAccessList: "PaginatableList"}

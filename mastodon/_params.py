@@ -2,6 +2,7 @@
 
 import datetime
 
+from ._ids import epoch_seconds, snowflake_from_datetime
 from ._validation import is_path_safe
 from .errors import MastodonIllegalArgumentError
 
@@ -33,11 +34,8 @@ def isoformat_utc(datetime_val):
     return datetime_val.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def datetime_to_epoch(date_time):
-    """Seconds since the epoch; a naive datetime counts as UTC."""
-    if date_time.tzinfo is None:
-        date_time = date_time.replace(tzinfo=_UTC)
-    return date_time.timestamp()
+#: Seconds since the epoch; a naive datetime counts as UTC.
+datetime_to_epoch = epoch_seconds
 
 
 def unpack_id(id, dateconv=False, listify=False, field="id"):
@@ -52,7 +50,7 @@ def unpack_id(id, dateconv=False, listify=False, field="id"):
     if isinstance(id, dict) and field in id:
         id = id[field]
     if dateconv and isinstance(id, datetime.datetime):
-        id = (int(datetime_to_epoch(id)) << 16) * 1000
+        id = snowflake_from_datetime(id)
     if isinstance(id, str) and not is_path_safe(id):
         # Ids go into URL paths: one must never be able to change the path or add a query.
         raise MastodonIllegalArgumentError(

@@ -18,28 +18,21 @@ from __future__ import annotations
 
 from datetime import date as Date, datetime, datetime as DateTime
 from pathlib import PurePath
-from typing import IO, Any, Dict, Iterator, List, Optional, Tuple, TypeVar, Union
+from typing import Any, Dict, Iterator, List, Optional, Tuple, TypeVar, Union
 
 from requests import Session
 
+# Names of annotations that are not entities of the API live in types_base, as in Mastodon.py 2.x.
 from .types_base import (
-    AsyncRefresh as _AsyncRefreshBase, AttribAccessDict, AttribAccessList, NonPaginatableList,
-    PaginatableList, PaginationInfo,
+    AsyncRefresh as _AsyncRefreshBase, AttribAccessDict, AttribAccessList, IdType,
+    NonPaginatableList, PaginatableList, PaginationInfo, PathOrFile, PrimitiveIdType,
+    WebpushCryptoParamsPrivkey, WebpushCryptoParamsPubkey,
 )
 
 _T = TypeVar("_T")
 
-#: An id as the server sends it (Mastodon: a string; some servers: a number).
-PrimitiveIdType = Union[int, str]
-#: Anything that names an entity: its id, or the entity itself.
-IdType = Union[PrimitiveIdType, AttribAccessDict, Dict[str, Any]]
-#: A file to upload: a path, raw bytes or an open file.
-PathOrFile = Union[str, PurePath, bytes, IO[bytes]]
+#: In annotations: any decoded object (``mastodon.types_base.Entity`` is what every result is).
 Entity = AttribAccessDict
-
-# Names Mastodon.py uses in annotations that are not entities of the API.
-WebpushCryptoParamsPrivkey = AttribAccessDict
-WebpushCryptoParamsPubkey = AttribAccessDict
 
 # The kinds of ENTITY_FIELDS.
 ONE = 1

@@ -20,12 +20,19 @@ atomic values untracked by the collector; whatever gives such a dict a way into 
 items or its JSON.
 """
 
+import abc
+import datetime
+import operator
 import os
-from typing import TYPE_CHECKING, Any, Dict, List, TypeVar
+from pathlib import PurePath
+from typing import IO, TYPE_CHECKING, Any, Dict, List, Optional, TypeVar, Union
 
+from . import _ids
 from ._field_names import ENTITY_FIELD_NAMES
 
 _T = TypeVar("_T")
+#: The item type of the generic containers (Mastodon.py 2.x's name).
+T = TypeVar("T")
 
 _object_setattr = object.__setattr__
 
@@ -271,3 +278,154 @@ class EmptyResponse(AttribAccessDict):
     """The result of a call the server answers without content (an empty body or ``{}``)."""
 
     __slots__ = ()  # the layout of every AttribAccessDict, so that __class__ can be reassigned
+
+
+# ---------------------------------------------------------------------------------------------
+# Mastodon.py 2.x's names for the same things, and its id type. Defining them changes nothing a
+# Mastodon.py 1.8.1 caller sees: results are still AttribAccessDicts with int ids (issue 15).
+
+
+class Entity(abc.ABC):
+    """What every result is to Mastodon.py 2.x: something with :meth:`to_json` and
+    :meth:`from_json`. ``isinstance(result, Entity)`` holds for every :class:`AttribAccessDict`
+    (entity classes included) and :class:`AttribAccessList`, which are registered with it rather
+    than derived from it, so that their classes' bases stay those of Mastodon.py 1.8.1.
+    """
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def to_json(self, pretty: bool = True) -> str:
+        """This result as JSON text (Mastodon.py 2.x's envelope)."""
+
+    @classmethod
+    def from_json(cls, json_str: str) -> Any:
+        """The result :meth:`to_json` wrote, as its own class (an entity, a page...)."""
+        from ._serialise import from_json
+        return from_json(json_str, None if cls is Entity else cls)
+
+
+Entity.register(AttribAccessDict)
+Entity.register(AttribAccessList)
+
+#: A list of entities, paginated or not (Mastodon.py 2.x's name).
+EntityList = Union[NonPaginatableList[T], PaginatableList[T]]
+
+#: An id as the server sends it (Mastodon: a string; some servers: a number).
+PrimitiveIdType = Union[int, str]
+#: Anything that names an entity: its id, or the entity itself.
+IdType = Union[PrimitiveIdType, AttribAccessDict, Dict[str, Any]]
+#: A file to upload: a path, raw bytes or an open file.
+PathOrFile = Union[str, PurePath, bytes, IO[bytes]]
+# Names Mastodon.py uses in annotations that are not entities of the API.
+WebpushCryptoParamsPrivkey = AttribAccessDict
+WebpushCryptoParamsPubkey = AttribAccessDict
+
+#: The digits of Pleroma's base62 ids, in value order.
+BASE62_ALPHABET = _ids.BASE62_ALPHABET
+
+
+def base62_to_int(base62: str) -> int:
+    """A base62 id (Pleroma's) → its number. Raises ValueError on characters outside the alphabet."""
+    return _ids.base62_to_int(base62)
+
+
+def int_to_base62(num: int) -> str:
+    """A non-negative number → base62 text, the form of Pleroma's ids."""
+    return _ids.int_to_base62(num)
+
+
+_pleroma_id_to_int = _ids.base62_to_int
+_pleroma_id_to_datetime = _ids.datetime_of_flake_id
+_datetime_to_id = _ids.id_from_datetime
+
+
+def _compare(operator):
+    def compare(self, other):
+        if not isinstance(other, (str, int)) or isinstance(other, bool):
+            return NotImplemented
+        return operator(_ids.order_key(self), _ids.order_key(other))
+    compare.__name__ = operator.__name__
+    return compare
+
+
+class MaybeSnowflakeIdType(str):
+    """Mastodon.py 2.x's id: a ``str`` holding the id as the server sent it.
+
+    It equals and hashes as that string (``id == "117..."``, not ``== 117...``), and orders as
+    Mastodon.py 2.3.3 orders ids: numerically for numeric ids (also against ``int`` and numeric
+    ``str``), by value for Pleroma's base62 ids (so by their time); comparing an id that is
+    neither raises ``TypeError``. ``repr()`` is the bare id. Built from a ``datetime`` it is the
+    smallest snowflake id of that second (with ``assume_pleroma``, the smallest base62 flake id
+    of that millisecond); :meth:`to_datetime` goes back.
+
+    Dialect ``"1.8"`` results keep Mastodon.py 1.8.1's ``int`` ids; the results of dialect ``"2"``
+    will carry this type once its decoding lands (see the dialects page).
+    """
+
+    __slots__ = ()
+    _mastopy_type = "MaybeSnowflakeIdType"
+
+    def __new__(cls, val: Any = "", assume_pleroma: bool = False) -> "MaybeSnowflakeIdType":
+        if isinstance(val, datetime.datetime):
+            val = _ids.id_from_datetime(val, assume_pleroma)
+        return str.__new__(cls, val)
+
+    def __init__(self, val: Any = "", assume_pleroma: bool = False) -> None:
+        """The value was taken by ``__new__`` (a ``str`` cannot change once made)."""
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+    def to_datetime(self) -> Optional[datetime.datetime]:
+        """The time the id encodes as a naive local datetime (snowflakes and Pleroma's base62
+        ids), None when it encodes none."""
+        return _ids.datetime_of_id(self)
+
+    __lt__ = _compare(operator.lt)
+    __le__ = _compare(operator.le)
+    __gt__ = _compare(operator.gt)
+    __ge__ = _compare(operator.ge)
+
+
+# Mastodon.py 2.x's casting helpers; the work is done by the caster of ._casting (imported late:
+# it imports this module).
+
+def try_cast(t: Any, value: Any, retry: bool = True, union_specializer: Optional[str] = None) -> Any:
+    """``value`` as type ``t`` where it can be made one, else ``value`` unchanged.
+
+    Entity classes (a dict becomes that class, its entity fields theirs), ``MaybeSnowflakeIdType``,
+    ``bool`` (``"true"``/``"false"`` in any case), ``datetime`` (ISO 8601 or epoch; unparseable
+    gives None), ``int``/``float``/``str``; generic types go to :func:`try_cast_recurse`.
+    ``retry`` and ``union_specializer`` are accepted for Mastodon.py 2.x's callers; unions are
+    resolved by which class knows most of the object's keys.
+    """
+    from ._casting import try_cast as cast
+    return cast(t, value, retry, union_specializer)
+
+
+def try_cast_recurse(t: Any, value: Any, union_specializer: Optional[str] = None) -> Any:
+    """``value`` as the possibly generic type ``t`` (``Optional[Status]``,
+    ``PaginatableList[Status]``, ``Dict[str, Marker]``...), element by element; see :func:`try_cast`."""
+    from ._casting import try_cast_recurse as cast
+    return cast(t, value, union_specializer)
+
+
+def stringify_type(tp: Any) -> str:
+    """A type as text: ``Status``, ``PaginatableList[Status]``, ``Optional[Poll]``..."""
+    from ._casting import stringify_type as stringify
+    return stringify(tp)
+
+
+def get_type_class(typ: Any) -> Any:
+    """The class behind a type: itself for a class, the origin of a generic (``list`` for
+    ``List[Status]``), ``X``'s for ``Optional[X]``; None for other unions and non-types."""
+    from ._casting import get_type_class as type_class
+    return type_class(typ)
+
+
+def real_issubclass(type1: Any, type2orig: Any) -> bool:
+    """``issubclass`` that also takes generic types (compared by their classes) and answers
+    False instead of raising for things that are not classes."""
+    from ._casting import real_issubclass as is_subclass
+    return is_subclass(type1, type2orig)

@@ -31,6 +31,7 @@ __all__ = ["AttribAccessDict", "AttribAccessList", "api_version", "parse_version
 
 # A result that is not a list but carries its own pagination (grouped notifications, for one).
 _Paged = TypeVar("_Paged", bound=AttribAccessDict)
+_Page = TypeVar("_Page", bound=AttribAccessDict)  # Mastodon.py 2.3's name of the same
 
 class Mastodon(Internals):
     def set_language(self, lang: Optional[str]) -> None:
