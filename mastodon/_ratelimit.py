@@ -11,6 +11,7 @@ ignored.
 import datetime
 import email.utils
 import functools
+import logging
 import math
 import threading
 import time
@@ -19,6 +20,9 @@ from ._decoding import parse_date
 from .errors import MastodonIllegalArgumentError
 
 MODES = ("throw", "wait", "pace")
+log = logging.getLogger("mastodon")
+# Pace-mode waits shorter than this come with every call and are logged at DEBUG, not INFO.
+_NOTABLE_PACE_WAIT = 1.0
 # Longest single sleep: a server naming a reset hours away must not freeze the client for hours.
 MAX_SLEEP = 300
 # Seconds added to a reset before assuming a fresh budget (rounding of the reset, clock jitter).
@@ -208,6 +212,8 @@ class RateLimiter:
         if method not in MODES:
             raise MastodonIllegalArgumentError("Invalid ratelimit method.")
         self.method = method
+        # Called as callback(seconds, reason) before every rate-limit wait (see report_wait).
+        self.callback = None
         self.pacefactor = pacefactor
         self.limit = limit
         self.remaining = limit
@@ -233,6 +239,22 @@ class RateLimiter:
         # Bumped by every answer, so that a sleeping pacer knows to look again.
         self._answers = 0
 
+    def report_wait(self, seconds, reason, what=None):
+        """Announce a rate-limit wait before it starts: ``reason`` is ``"429"`` (a rate-limited
+        call waited out before it is sent again) or ``"pace"`` (pace mode spacing the calls). It is
+        logged on the ``mastodon`` logger, at INFO (pace-mode waits under a second, which come with
+        every call, at DEBUG), and the client's ``ratelimit_callback`` gets ``(seconds, reason)``;
+        an exception the callback raises ends the call."""
+        level = logging.DEBUG if reason == "pace" and seconds < _NOTABLE_PACE_WAIT else logging.INFO
+        if reason == "429":
+            log.log(level, "Rate limited%s: waiting %.1f s for the limit to reset", f" on {what}" if what else "",
+                    seconds)
+        else:
+            log.log(level, "Pacing calls to the rate limit: waiting %.1f s", seconds)
+        callback = self.callback
+        if callback is not None:
+            callback(seconds, reason)
+
     # -- pace mode -----------------------------------------------------------------------------
 
     def acquire(self):
@@ -249,6 +271,7 @@ class RateLimiter:
                     answers = self._answers
                 if wait <= 0:
                     break
+                self.report_wait(min(wait, MAX_SLEEP), "pace")
                 self.sleep(min(wait, MAX_SLEEP))
                 with self._lock:
                     if self._answers == answers:

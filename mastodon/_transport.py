@@ -11,6 +11,7 @@
   :data:`MAX_UNUSABLE_BODY` bytes.
 """
 
+import errno
 import heapq
 import itertools
 import socket
@@ -267,18 +268,62 @@ def _exchange_once(session, method, url, headers, params, data, json, files, dea
             raise MastodonReadTimeout(f"Could not complete request: {e}") from e
         raise MastodonNetworkError(f"Could not complete request: {e}") from e
     except requests.exceptions.RequestException as e:
-        if cut or isinstance(e, (requests.exceptions.ReadTimeout, requests.exceptions.ConnectTimeout)) \
-                or _past(deadline):
+        if isinstance(e, requests.exceptions.ConnectTimeout):
+            raise MastodonReadTimeout(f"Could not reach {_host(url)}: connection timed out") from e
+        if cut or isinstance(e, requests.exceptions.ReadTimeout) or _past(deadline):
             raise MastodonReadTimeout(f"Could not complete request: {e}") from e
-        raise MastodonNetworkError(f"Could not complete request: {e}") from e
+        raise _unreachable(url, e) or MastodonNetworkError(f"Could not complete request: {e}") from e
     except OSError as e:
         # A socket error urllib3 did not wrap.
         if cut or _past(deadline):
             raise MastodonReadTimeout(f"Could not complete request: {e}") from e
-        raise MastodonNetworkError(f"Could not complete request: {e}") from e
+        raise _unreachable(url, e) or MastodonNetworkError(f"Could not complete request: {e}") from e
     if cut and not stream:
         raise MastodonReadTimeout("Could not complete request: the timeout passed")
     return response
+
+
+# Why a connection could not be opened, by the error at the bottom of the chain requests and
+# urllib3 wrap around it (the full chain stays reachable as ``__cause__``).
+_CONNECT_ERRNOS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "host unreachable",
+}
+
+
+def _connect_failure(error):
+    """A short reason when ``error`` is a failure to open the connection, else None."""
+    seen = 0
+    while isinstance(error, BaseException) and seen < 12:
+        seen += 1
+        if isinstance(error, socket.gaierror):
+            return "host name not found"
+        if type(error).__name__ == "NameResolutionError":  # urllib3 2, before it chains the gaierror
+            return "host name not found"
+        if isinstance(error, OSError) and error.errno in _CONNECT_ERRNOS \
+                and not isinstance(error, requests.exceptions.RequestException):
+            return _CONNECT_ERRNOS[error.errno]
+        following = error.__cause__ or error.__context__ or getattr(error, "reason", None)
+        if following is None and error.args and isinstance(error.args[0], BaseException):
+            following = error.args[0]
+        error = following
+    return None
+
+
+def _host(url):
+    """``host[:port]`` of a URL, for messages (never the user info)."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2] or url
+    except ValueError:
+        return url
+
+
+def _unreachable(url, error):
+    """``MastodonNetworkError("Could not reach <host>: <why>")`` when the connection could not be
+    opened (a server that is down, a wrong host name), else None."""
+    reason = _connect_failure(error)
+    return None if reason is None else MastodonNetworkError(f"Could not reach {_host(url)}: {reason}")
 
 
 def socket_of(response):

@@ -9,6 +9,8 @@ import os
 import secrets
 from urllib.parse import urlencode, urlsplit
 
+from typing import Callable
+
 import requests
 
 
@@ -92,7 +94,8 @@ class Mastodon(Internals):
                  version_check_mode: str = _dialect.VERSION_CHECK_MODE_DEFAULT,
                  session: Optional[Session] = None, feature_set: str = "mainline",
                  user_agent: str = _DEFAULT_USER_AGENT, lang: Optional[str] = None,
-                 dialect: Optional[str] = None) -> None:
+                 dialect: Optional[str] = None,
+                 ratelimit_callback: Optional[Callable[[float, str], object]] = None) -> None:
         """Create an API client.
 
         ``client_id`` and ``access_token`` may be paths of credential files written by
@@ -105,6 +108,10 @@ class Mastodon(Internals):
         when it is None the environment variable ``MASTODON_PY_DIALECT`` decides, else ``"1.8"``.
         Left out, ``version_check_mode`` is ``'created'`` in dialect ``"1.8"`` and ``'none'`` in
         dialect ``"2"``. Any other dialect raises :class:`MastodonIllegalArgumentError`.
+
+        ``ratelimit_callback`` is called as ``ratelimit_callback(seconds, reason)`` before each
+        rate-limit wait (``reason`` ``"429"``: a rate-limited call waited out; ``"pace"``: pace
+        mode spacing the calls); the waits are logged on the ``mastodon`` logger too.
         """
         self.__dialect = _dialect.resolve(dialect)
         base_url = self.__protocolize(api_base_url) if api_base_url is not None else None
@@ -119,6 +126,7 @@ class Mastodon(Internals):
         self.__pkce_verifier = None
         self.__caches = Caches()
         self.__ratelimiter = RateLimiter(ratelimit_method, ratelimit_pacefactor)
+        self.__ratelimiter.callback = ratelimit_callback
         self.request_timeout = request_timeout
 
         self.session = session if session is not None else _transport.new_session()

@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-import warnings
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 import requests
 
 from . import _decoding, _dialect, _links, _media_files, _params, _redaction, _transport
+from . import _callsite
 from ._credentials import read_secret_file, write_secret_file  # noqa: F401 (used by the mixins)
 from ._decoding import (  # noqa: F401 (the decoding names tests and tools read from here)
     _DATE_KEYS, _INT_KEYS, _TRUEFALSE_KEYS, SPEEDUPS, _json_object_hook, _object_hook, _speedup_key_kinds,
@@ -119,6 +119,8 @@ class Mastodon:
     ratelimit_reset = _ratelimit_attribute("reset", "When the window resets (epoch seconds).")
     ratelimit_lastcall = _ratelimit_attribute("lastcall", "When the last call was made (epoch seconds).")
     ratelimit_pacefactor = _ratelimit_attribute("pacefactor", "How much faster than even spacing pace mode runs.")
+    ratelimit_callback = _ratelimit_attribute(
+        "callback", "Called as callback(seconds, reason) before each rate-limit wait ('429' or 'pace').")
 
     # Mastodon.py's names of cached state (user code and tests read and reset them), kept as
     # views of the one cache container.
@@ -349,7 +351,7 @@ class Mastodon:
             if wait is None or immediate_retries > _IMMEDIATE_RETRIES:
                 # Nothing to wait for (no Retry-After, no reset): the normal error path decides.
                 return response
-            log.debug("Rate limited on %s %s, sleeping %.2f s", method, url, wait)
+            limiter.report_wait(min(wait, MAX_SLEEP), "429", f"{method} {url.partition('?')[0]}")
             time.sleep(min(wait, MAX_SLEEP))
             self.__rewind_files(files)
 
@@ -379,8 +381,8 @@ class Mastodon:
     def __warn_deprecated(self, response, endpoint):
         deprecation = header_text_long(response.headers, "Deprecation")
         if deprecation:
-            warnings.warn(f"Endpoint {endpoint} is deprecated by the server ({deprecation[:100]})",
-                          MastodonDeprecationWarning, stacklevel=4)
+            _callsite.warn(f"Endpoint {endpoint} is deprecated by the server ({deprecation[:100]})",
+                           MastodonDeprecationWarning)
 
     # -----------------------------------------------------------------------------------------
     # Debug output (never shows secrets)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from typing import Callable
 
 from .return_types import (  # noqa: F401 (used in annotations)
     IdType, MediaAttachment, Optional, PathOrFile, Tuple, Union,
@@ -19,6 +21,7 @@ _POLL_MAX_WAIT = 5.0
 _DEFAULT_SYNCHRONOUS_TIMEOUT = 300.0
 _sleep = time.sleep
 _monotonic = time.monotonic
+log = logging.getLogger("mastodon")
 
 
 class Mastodon(Internals):
@@ -27,7 +30,8 @@ class Mastodon(Internals):
                    description: Optional[str] = None, focus: Optional[Tuple[float, float]] = None,
                    file_name: Optional[str] = None, thumbnail: Optional[PathOrFile] = None,
                    thumbnail_mime_type: Optional[str] = None, synchronous: bool = False,
-                   synchronous_timeout: float = _DEFAULT_SYNCHRONOUS_TIMEOUT) -> MediaAttachment:
+                   synchronous_timeout: float = _DEFAULT_SYNCHRONOUS_TIMEOUT,
+                   progress_callback: Optional[Callable[[MediaAttachment, float], object]] = None) -> MediaAttachment:
         """Upload an image, video or audio file; attach it to a status via its id. Returns a MediaAttachment.
 
         ``media_file`` is a path (the mime type is then detected: python-magic, else the file
@@ -36,7 +40,9 @@ class Mastodon(Internals):
 
         Large files are processed by the server after the upload (``url`` is None until then).
         With ``synchronous=True`` the call waits for that, polling with a growing interval, for at
-        most ``synchronous_timeout`` seconds. Raises MastodonFileNotFoundError or
+        most ``synchronous_timeout`` seconds. Each wait is logged at INFO on the ``mastodon`` logger
+        and announced to ``progress_callback(media, seconds_waited)`` (the attachment as last
+        fetched); an exception the callback raises ends the wait. Raises MastodonFileNotFoundError or
         MastodonIllegalArgumentError for bad input (nothing sent), MastodonAPIError when the server
         fails to process the file or the wait times out; rate-limit and network errors propagate.
         """
@@ -53,26 +59,34 @@ class Mastodon(Internals):
         if self.__version_at_least("3.1.4"):
             media = self.__api_request("POST", "/api/v2/media", params, files=files)
             if synchronous:
-                media = self.__wait_for_media(media, synchronous_timeout)
+                media = self.__wait_for_media(media, synchronous_timeout, progress_callback)
             return media
         return self.__api_request("POST", "/api/v1/media", params, files=files)
 
-    def __wait_for_media(self, media, timeout):
+    def __wait_for_media(self, media, timeout, progress_callback=None):
         """Poll ``GET /api/v1/media/:id`` until the attachment has a ``url``.
 
         206 (still processing) parses like any 2xx answer, with ``url`` None; 422 means the server
         gave up on the file. Other errors, rate limits and network failures propagate unchanged.
         """
-        deadline = _monotonic() + timeout
+        start = _monotonic()
         wait = _POLL_FIRST_WAIT
+        polled = False
         while media.get("url") is None:
-            remaining = deadline - _monotonic()
+            waited = _monotonic() - start
+            remaining = timeout - waited
             if remaining <= 0:
                 error = MastodonAPIError(
                     f"Media attachment {media.get('id')} was still being processed after {timeout} seconds")
                 error.media = media
                 raise error
-            _sleep(min(wait, remaining))
+            pause = min(wait, remaining)
+            log.info("Media attachment %s is being processed (%.1f s so far); checking again in %.1f s",
+                     media.get("id"), waited, pause)
+            if progress_callback is not None:
+                progress_callback(media, waited)
+            _sleep(pause)
+            polled = True
             wait = min(wait * _POLL_BACKOFF, _POLL_MAX_WAIT)
             try:
                 media = self.media(media)
@@ -85,6 +99,8 @@ class Mastodon(Internals):
                     setattr(error, name, getattr(e, name))
                 error.error = e.error or "Attachment could not be processed"
                 raise error from e
+        if polled:
+            log.info("Media attachment %s is processed (%.1f s)", media.get("id"), _monotonic() - start)
         return media
 
     @api_version("2.3.0", "3.2.0", _DICT_VERSION_MEDIA)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import logging
 import unicodedata
-from typing import Literal, TypeVar, overload
+from typing import Callable, Literal, TypeVar, overload
 
 from .return_types import (  # noqa: F401 (used in annotations)
     Any, DateTime, Iterator, List, MediaAttachment, Optional, PaginatableList, Tuple, Union, _T,
@@ -28,6 +29,8 @@ if IMPL_HAS_GRAPHEME:
     import grapheme
 
 __all__ = ["AttribAccessDict", "AttribAccessList", "api_version", "parse_version_string", "max_version"]
+
+log = logging.getLogger("mastodon")
 
 # A result that is not a list but carries its own pagination (grouped notifications, for one).
 _Paged = TypeVar("_Paged", bound=AttribAccessDict)
@@ -163,17 +166,26 @@ class Mastodon(Internals):
         """The page before ``next_page`` (a page or its ``_pagination_prev`` dict), or None at the start."""
         return self.__pagination_request(next_page, "_pagination_prev")
 
-    def fetch_remaining(self, first_page: PaginatableList[_T]) -> List[_T]:
+    def fetch_remaining(self, first_page: PaginatableList[_T],
+                        progress_callback: Optional[Callable[[int, int], object]] = None) -> List[_T]:
         """Every item from ``first_page`` to the last page, as one (plain) list.
 
-        The first page is not copied item by item; only the items themselves are kept.
+        The first page is not copied item by item; only the items themselves are kept. Each page
+        fetched is logged at INFO on the ``mastodon`` logger and announced to
+        ``progress_callback(pages, items)``, the counts so far (the first page included); an
+        exception the callback raises ends the fetching.
         """
         if not isinstance(first_page, list):
             raise MastodonIllegalArgumentError(f"fetch_remaining needs a page (a list), not {type(first_page).__name__}")
         items = list(first_page)
+        pages = 1
         page = self.fetch_next(first_page)
         while page:
             items.extend(page)
+            pages += 1
+            log.info("fetch_remaining: %d pages, %d items so far", pages, len(items))
+            if progress_callback is not None:
+                progress_callback(pages, len(items))
             page = self.fetch_next(page)
         return items
 

@@ -1,6 +1,7 @@
 """Error mapping, network failures and rate limiting (throw / wait / pace)."""
 
 import math
+import re
 import socket
 import threading
 import time
@@ -8,11 +9,12 @@ from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
+import requests
 
 from server import Response, RecordingServer, fixture
 
 from mastodon import (
-    Mastodon, MastodonAPIError, MastodonBadGatewayError, MastodonGatewayTimeoutError,
+    Mastodon, MastodonAPIError, MastodonBadGatewayError, MastodonGatewayTimeoutError, MastodonIllegalArgumentError,
     MastodonInternalServerError, MastodonNetworkError, MastodonNotFoundError, MastodonRatelimitError,
     MastodonServerError, MastodonServiceUnavailableError, MastodonUnauthorizedError,
 )
@@ -110,8 +112,60 @@ def test_connection_refused_is_a_network_error_with_cause(make_api):
     api = make_api(api_base_url=f"http://127.0.0.1:{port}")
     with pytest.raises(MastodonNetworkError) as info:
         request(api, "GET", "/x")
-    assert info.value.__cause__ is not None
-    assert str(info.value).startswith("Could not complete request")
+    # One line that names the host; the transport's own error is chained for the details.
+    assert str(info.value) == f"Could not reach 127.0.0.1:{port}: connection refused"
+    assert type(info.value) is MastodonNetworkError
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+    assert "Connection refused" in str(info.value.__cause__)
+
+
+def test_server_down_names_the_host_from_every_entry_point(make_api):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    expected = f"Could not reach 127.0.0.1:{port}: connection refused"
+    with pytest.raises(MastodonNetworkError, match=f"^{re.escape(expected)}$"):
+        Mastodon.create_app("app", api_base_url=base)
+    with pytest.raises(MastodonNetworkError, match=f"^{re.escape(expected)}$"):
+        Mastodon(api_base_url=base, access_token="t", version_check_mode="none").timeline_home()
+    with pytest.raises(MastodonIllegalArgumentError, match=f": {re.escape(expected)}$"):
+        Mastodon(api_base_url=base, client_id="c", client_secret="s", version_check_mode="none").log_in(code="c")
+
+
+def test_unknown_host_name_is_named(make_api, monkeypatch):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "mastodon.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    api = make_api(api_base_url="https://mastodon.invalid")
+    with pytest.raises(MastodonNetworkError) as info:
+        request(api, "GET", "/x")
+    assert str(info.value) == "Could not reach mastodon.invalid: host name not found"
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+
+
+def test_connect_timeout_names_the_host(make_api):
+    class Session(requests.Session):
+        def request(self, *args, **kwargs):
+            raise requests.exceptions.ConnectTimeout("HTTPSConnectionPool(host='slow.example'): timed out")
+    api = make_api(api_base_url="https://slow.example:8443", session=Session())
+    with pytest.raises(MastodonReadTimeout) as info:
+        request(api, "GET", "/x")
+    assert str(info.value) == "Could not reach slow.example:8443: connection timed out"
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectTimeout)
+
+
+def test_a_connection_dropped_mid_answer_is_not_called_unreachable(api, server):
+    from server import DROP
+    server.route("GET", "/drop", handler=lambda recorded: DROP)
+    with pytest.raises(MastodonNetworkError) as info:
+        request(api, "GET", "/drop")
+    assert str(info.value).startswith("Could not complete request: ")
+
 
 
 def test_read_timeout_is_a_network_error(make_api, server):
@@ -194,6 +248,38 @@ def test_wait_mode_sleeps_until_reset_then_retries(make_api, server, monkeypatch
     assert request(api, "GET", "/x") == {"ok": 1}
     assert len(server.requests) == 2
     assert len(sleeps) == 1 and 28 < sleeps[0] <= 30.5
+
+
+def test_wait_mode_announces_the_wait_to_the_callback_and_the_log(make_api, server, monkeypatch, caplog):
+    seen = []
+    api = make_api(ratelimit_method="wait", ratelimit_callback=lambda seconds, reason: seen.append((seconds, reason)))
+    sleeps = []
+    monkeypatch.setattr("mastodon.internals.time.sleep", sleeps.append)
+    server.route("GET", "/x", Response(429, {"error": "Too many requests"}, {"Retry-After": "7"}),
+                 Response(200, {"ok": 1}))
+    with caplog.at_level("INFO", logger="mastodon"):
+        assert request(api, "GET", "/x", params={"q": "secret"}) == {"ok": 1}
+    assert seen == [(7.0, "429")] and sleeps == [7.0]
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("mastodon", "INFO", f"Rate limited on GET {server.url}/x: waiting 7.0 s for the limit to reset")]
+    # Set later, through the client's attribute, as ratelimit_method can be.
+    later = []
+    api.ratelimit_callback = lambda seconds, reason: later.append(reason)
+    server.route("GET", "/y", Response(429, {}, {"Retry-After": "1"}), Response(200, {}))
+    request(api, "GET", "/y")
+    assert later == ["429"] and api.ratelimit_callback is not None
+
+
+def test_a_raising_ratelimit_callback_ends_the_call_before_the_wait(make_api, server, monkeypatch):
+    def stop(seconds, reason):
+        raise KeyboardInterrupt
+    api = make_api(ratelimit_method="wait", ratelimit_callback=stop)
+    sleeps = []
+    monkeypatch.setattr("mastodon.internals.time.sleep", sleeps.append)
+    server.route("GET", "/x", Response(429, {}, {"Retry-After": "60"}))
+    with pytest.raises(KeyboardInterrupt):
+        request(api, "GET", "/x")
+    assert sleeps == [] and len(server.requests) == 1
 
 
 def test_429_honours_retry_after(make_api, server, monkeypatch):

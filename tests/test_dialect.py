@@ -83,8 +83,12 @@ def test_dialect_is_read_only(server):
 
 def test_dialect_keyword_comes_after_every_mastodon_py_parameter():
     parameters = list(inspect.signature(Mastodon.__init__).parameters.values())
-    assert parameters[-1].name == "dialect" and parameters[-1].default is None
-    assert [p.name for p in parameters[:-1]][-2:] == ["user_agent", "lang"]
+    names = [p.name for p in parameters]
+    at = names.index("dialect")
+    assert parameters[at].default is None
+    assert names[at - 2:at] == ["user_agent", "lang"]
+    # Only the library's own options follow (ratelimit_callback), each with a default.
+    assert names[at + 1:] == ["ratelimit_callback"] and parameters[-1].default is None
 
 
 def test_dialects_are_not_instance_attributes_that_show_in_vars(server):

@@ -126,6 +126,45 @@ def test_synchronous_waits_202_then_206_twice_then_200(server, api, png_file, cl
     assert clock.sleeps == [0.5, 0.75, 1.125]
 
 
+def test_synchronous_wait_reports_progress_to_the_callback_and_the_log(server, api, png_file, clock, caplog):
+    server.fixture("POST_api_v2_media_202")
+    server.route("GET", f"/api/v1/media/{MEDIA_ID}", Response(206, PROCESSING), Response(206, PROCESSING),
+                 Response(200, PROCESSED))
+    seen = []
+    with caplog.at_level("INFO", logger="mastodon"):
+        api.media_post(png_file, synchronous=True,
+                       progress_callback=lambda media, waited: seen.append((media.id, media.url, waited)))
+    # Before each wait: the attachment as last fetched and the seconds waited so far.
+    assert seen == [(MEDIA_ID, None, 0.0), (MEDIA_ID, None, 0.5), (MEDIA_ID, None, 1.25)]
+    messages = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert messages == [
+        ("mastodon", "INFO", f"Media attachment {MEDIA_ID} is being processed (0.0 s so far); checking again in 0.5 s"),
+        ("mastodon", "INFO", f"Media attachment {MEDIA_ID} is being processed (0.5 s so far); checking again in 0.8 s"),
+        ("mastodon", "INFO", f"Media attachment {MEDIA_ID} is being processed (1.2 s so far); checking again in 1.1 s"),
+        ("mastodon", "INFO", f"Media attachment {MEDIA_ID} is processed (2.4 s)"),
+    ]
+
+
+def test_synchronous_wait_ends_when_the_callback_raises(server, api, png_file, clock):
+    server.fixture("POST_api_v2_media_202")
+    server.route("GET", f"/api/v1/media/{MEDIA_ID}", Response(206, PROCESSING))
+
+    def give_up(media, waited):
+        if waited > 2:
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        api.media_post(png_file, synchronous=True, progress_callback=give_up)
+    assert clock.sleeps == [0.5, 0.75, 1.125]
+
+
+def test_upload_without_processing_logs_nothing(server, api, png_file, caplog):
+    server.fixture("POST_api_v2_media_200")
+    calls = []
+    with caplog.at_level("INFO", logger="mastodon"):
+        api.media_post(png_file, synchronous=True, progress_callback=lambda *a: calls.append(a))
+    assert calls == [] and caplog.records == []
+
+
 def test_synchronous_backoff_is_capped(server, api, png_file, clock):
     server.fixture("POST_api_v2_media_202")
     server.route("GET", f"/api/v1/media/{MEDIA_ID}", *([Response(206, PROCESSING)] * 9 + [Response(200, PROCESSED)]))

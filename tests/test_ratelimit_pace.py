@@ -217,6 +217,25 @@ def test_a_spent_budget_waits_for_the_reset():
     assert clock.sleeps == [pytest.approx(20 + RESET_MARGIN)]
 
 
+def test_pace_waits_are_announced_to_the_callback_and_logged(caplog):
+    limiter, clock = make_limiter(pacefactor=1.0)
+    seen = []
+    limiter.callback = lambda seconds, reason: seen.append((seconds, reason))
+    with caplog.at_level("DEBUG", logger="mastodon"):
+        call(limiter, answer(10, START + 100))
+        limiter.lastcall = clock.now
+        call(limiter, answer(9, START + 100))
+        call(limiter, answer(200, START + 100, limit=300))
+        # Short waits come with every call in pace mode: DEBUG, not INFO.
+        limiter.report_wait(0.25, "pace")
+    assert clock.sleeps == [pytest.approx(10), pytest.approx(10)]
+    assert seen == [(s, "pace") for s in clock.sleeps] + [(0.25, "pace")]
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "mastodon"]
+    assert logged == [("INFO", "Pacing calls to the rate limit: waiting 10.0 s"),
+                      ("INFO", "Pacing calls to the rate limit: waiting 10.0 s"),
+                      ("DEBUG", "Pacing calls to the rate limit: waiting 0.2 s")]
+
+
 # --- the server's clock ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("skew", [0.0, 0.3, -0.4, 3.0, -3.0, 3600.0, -3600.0])

@@ -1,5 +1,8 @@
 """Reports and follow suggestions."""
 
+import sys
+import warnings
+
 import pytest
 
 from helpers import assert_sent
@@ -7,6 +10,7 @@ from server import Response
 
 from mastodon.errors import MastodonDeprecationWarning
 from mastodon import MastodonAPIError, MastodonIllegalArgumentError, MastodonVersionError
+from mastodon import _callsite
 from mastodon.types_base import AttribAccessDict
 
 ACCOUNT_ID = 117020565966271181
@@ -88,6 +92,20 @@ def test_suggestions_fixtures_parse_and_v1_deprecation_is_reported(server, api):
     with pytest.warns(MastodonDeprecationWarning, match="/api/v1/suggestions"):
         assert api.suggestions() == []
     assert api.suggestions_v2() == []
+
+
+def test_deprecation_warning_points_at_the_callers_line(server, api, monkeypatch):
+    server.fixture("GET_api_v1_suggestions_200")
+    # Python 3.12 skips the library's frames itself; before that the level is counted.
+    for skips_files in sorted({False, _callsite.SKIPS_FILES}):
+        monkeypatch.setattr(_callsite, "SKIPS_FILES", skips_files)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            line = sys._getframe().f_lineno + 1
+            api.suggestions()
+            api.fetch_next({"_pagination_method": "GET", "_pagination_endpoint": "/api/v1/suggestions"})
+        assert [(w.category, w.filename, w.lineno) for w in caught] == [
+            (MastodonDeprecationWarning, __file__, line), (MastodonDeprecationWarning, __file__, line + 1)]
 
 
 def test_suggestion_delete(server, api):

@@ -172,6 +172,32 @@ def test_fetch_remaining_walks_every_page(server, api, method, path):
     assert len(first) == 3 and everything[0] is first[0]
 
 
+def test_fetch_remaining_reports_each_page_to_the_callback_and_the_log(server, api, caplog):
+    path = "/api/v1/timelines/home"
+    server.route("GET", path, handler=paging_handler(path, make_statuses(7)))
+    first = api.timeline_home(limit=3)
+    seen = []
+    with caplog.at_level("INFO", logger="mastodon"):
+        everything = api.fetch_remaining(first, progress_callback=lambda pages, items: seen.append((pages, items)))
+    assert len(everything) == 7
+    assert seen == [(2, 6), (3, 7)]
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("mastodon", "INFO", "fetch_remaining: 2 pages, 6 items so far"),
+        ("mastodon", "INFO", "fetch_remaining: 3 pages, 7 items so far")]
+
+
+def test_fetch_remaining_stops_when_the_callback_raises(server, api):
+    path = "/api/v1/timelines/home"
+    server.route("GET", path, handler=paging_handler(path, make_statuses(7)))
+    first = api.timeline_home(limit=3)
+
+    def enough(pages, items):
+        raise StopIteration
+    with pytest.raises(StopIteration):
+        api.fetch_remaining(first, progress_callback=enough)
+    assert len(server.requests) == 2
+
+
 def test_fetch_next_and_previous_follow_the_link_header(server, api):
     items = make_statuses(5)
     server.route("GET", "/api/v1/timelines/public", handler=paging_handler("/api/v1/timelines/public", items, 2))
