@@ -61,7 +61,7 @@ DIALECTS: Dict[str, Dialect] = {
         version_check_mode="created",
         # Mastodon.py 1.8.1 says "(Need version X)"; the library has always added what the server
         # has and which method refused, after the same prefix.
-        version_error="Version check failed (Need version {required}, have {have}) for {name}",
+        version_error="Version check failed (Need version {required})",
         version_check_worked_attribute="version_check_worked",
         supported_version="3.5.5",
     ),

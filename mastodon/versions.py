@@ -193,7 +193,7 @@ def speaks_mastodon_quirks(version_string):
     return text[:1].isdigit() and "compatible" not in text.lower()
 
 
-_VERSION_ERROR = "Version check failed (Need version {required}, have {have}) for {name}"
+_VERSION_ERROR = "Version check failed (Need version {required})"
 
 
 def check_version(have, worked, mode, created_ver, last_changed_ver, return_value_ver, name,

@@ -173,9 +173,8 @@ def test_v3_dialect_2_version_error_text(server):
         "Version check failed (Need Mastodon instance version 3.5.0 to call this endpoint)",)
 
 
-def test_v3_dialect_1_8_version_error_text_is_unchanged(server):
-    assert version_error_text(server, "1.8") == (
-        "Version check failed (Need version 3.5.0, have 3.0.0) for status_history",)
+def test_v3_dialect_1_8_version_error_text_is_mastodon_py_1_8_1s(server):
+    assert version_error_text(server, "1.8") == ("Version check failed (Need version 3.5.0)",)
 
 
 # ---------------------------------------------------------------------------------------------
