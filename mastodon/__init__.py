@@ -11,6 +11,7 @@ from .errors import (
 from .streaming import CallbackStreamListener, SSEStreamHandle, StreamHandle, StreamListener
 from .streaming_websocket import WebSocketStreamHandle, WebSocketSubscription
 from .types_base import AttribAccessDict
+from . import _coexistence
 
 __version__ = "0.1.0"
 
@@ -23,3 +24,6 @@ __all__ = [
     "MastodonInternalServerError", "MastodonBadGatewayError", "MastodonServiceUnavailableError",
     "MastodonGatewayTimeoutError",
 ]
+
+# Mastodon.py installed beside this library shares the ``mastodon`` package: say so, once.
+_coexistence.warn_if_mastodon_py_installed()

@@ -231,16 +231,21 @@ def test_dicts_read_by_attribute_are_freed():
             assert account.acct == "someone"
 
     tracemalloc.start()  # before the warm-up, for the key cache's turnover (see below)
+    growth = []
     try:
         read_many()
         gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        read_many()
-        gc.collect()
-        after = tracemalloc.get_traced_memory()[0]
+        for _ in range(3):
+            before = tracemalloc.get_traced_memory()[0]
+            read_many()
+            gc.collect()
+            growth.append(tracemalloc.get_traced_memory()[0] - before)
     finally:
         tracemalloc.stop()
-    assert after - before < 32 * 1024
+    # Freed dicts leave every round as it found it; a leak (2000 dicts a round) grows each one.
+    # Caches still settling after the tests before (Python 3.10's json scanner and the key
+    # cache) can show in a round or two, not in all three.
+    assert min(growth) < 32 * 1024, growth
 
 
 @pytest.mark.parametrize("make_cycle", ["extra_attribute", "item"])
