@@ -24,9 +24,8 @@ def _file_prefix(module_file: str) -> str:
 #: Frames whose file starts with one of these belong to the library.
 LIBRARY_PREFIXES: Tuple[str, ...] = (
     os.path.dirname(os.path.abspath(__file__)) + os.sep,
-    _file_prefix(decorator.__file__ or ""),
     "<decorator-gen-",  # the wrappers decorator 4 compiles
-)
+) + ((_file_prefix(decorator.__file__),) if decorator.__file__ else ())
 
 
 # Python 3.12's warnings.warn skips these frames itself.
