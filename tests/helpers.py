@@ -12,6 +12,7 @@ import json
 import os
 import re
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
@@ -196,3 +197,28 @@ def stop_http_server(httpd):
         pass
     httpd.shutdown()
     httpd.server_close()
+
+
+class WaitingListener:
+    """The shared part of the stream listeners the streaming tests record with: calls are kept
+    in ``calls`` (added with ``_add``) and ``wait_for(predicate)`` waits for them from another
+    thread. Mix it in before ``StreamListener``."""
+
+    def __init__(self):
+        self.calls = []
+        self.changed = threading.Condition()
+
+    def _add(self, entry):
+        with self.changed:
+            self.calls.append(entry)
+            self.changed.notify_all()
+
+    def wait_for(self, predicate, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate(self.calls):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(left)
+        return True

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from helpers import WaitingListener
 from server import Response
 from sse_server import sse_event
 
@@ -17,16 +18,7 @@ from mastodon.errors import MastodonNetworkError, MastodonReadTimeout
 from mastodon.streaming import StreamHandle, _Backoff, _EventGate
 
 
-class Recorder(StreamListener):
-    def __init__(self):
-        self.calls = []
-        self.changed = threading.Condition()
-
-    def _add(self, entry):
-        with self.changed:
-            self.calls.append(entry)
-            self.changed.notify_all()
-
+class Recorder(WaitingListener, StreamListener):
     def on_update(self, status):
         self._add(("update", status.id))
 
@@ -39,15 +31,6 @@ class Recorder(StreamListener):
     def on_abort(self, err):
         self._add(("abort", err))
 
-    def wait_for(self, predicate, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while not predicate(self.calls):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self.changed.wait(left)
-        return True
 
     def events(self):
         return [call for call in self.calls if call[0] != "abort"]

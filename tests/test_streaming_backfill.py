@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from helpers import WaitingListener
 from server import Response
 from sse_server import sse_event
 
@@ -63,16 +64,7 @@ class MastodonTimeline:
         return item
 
 
-class Recorder(StreamListener):
-    def __init__(self):
-        self.calls = []
-        self.changed = threading.Condition()
-
-    def _add(self, entry):
-        with self.changed:
-            self.calls.append(entry)
-            self.changed.notify_all()
-
+class Recorder(WaitingListener, StreamListener):
     def on_update(self, status):
         self._add(("update", status.id))
 
@@ -81,16 +73,6 @@ class Recorder(StreamListener):
 
     def on_gap(self, kind, after_id, before_id):
         self._add(("gap", kind, after_id, before_id))
-
-    def wait_for(self, predicate, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while not predicate(self.calls):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self.changed.wait(left)
-        return True
 
 
 def statuses(*ids):

@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 pytest.importorskip("websockets", reason='the WebSocket tests need pip install "mastodon[websocket]"')
 
+from helpers import WaitingListener
 from server import Response  # noqa: E402
 from sse_server import fixture_body, instance_body, sse_event  # noqa: E402
 from ws_server import WSServer, frame  # noqa: E402
@@ -26,16 +27,7 @@ from mastodon.errors import MastodonAPIError, MastodonError, MastodonReadTimeout
 TOKEN = "test-token_0123456789abcdef"
 
 
-class Recorder(StreamListener):
-    def __init__(self):
-        self.calls = []
-        self.changed = threading.Condition()
-
-    def _add(self, entry):
-        with self.changed:
-            self.calls.append(entry)
-            self.changed.notify_all()
-
+class Recorder(WaitingListener, StreamListener):
     def on_update(self, status, for_stream=None):
         self._add(("update", status.id, for_stream))
 
@@ -60,15 +52,6 @@ class Recorder(StreamListener):
     def on_abort(self, err):
         self._add(("abort", err))
 
-    def wait_for(self, predicate, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while not predicate(self.calls):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self.changed.wait(left)
-        return True
 
     def wait_count(self, kind, count, timeout=5.0):
         return self.wait_for(lambda calls: sum(1 for c in calls if c[0] == kind) >= count, timeout)
