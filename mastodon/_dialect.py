@@ -111,3 +111,24 @@ def process_default() -> Dialect:
         raise MastodonIllegalArgumentError(
             f"Unknown dialect {value!r} in the environment variable {ENVIRONMENT_VARIABLE}: use {_allowed()}")
     return dialect
+
+
+#: The attribute a client's ``stream_*`` methods set on the listener they feed (the client's
+#: Dialect). Trailing and leading underscores keep it clear of the names user subclasses choose.
+LISTENER_ATTRIBUTE = "_mastodon_dialect_"
+
+
+def listener_dialect(listener) -> Dialect:
+    """The dialect a stream listener speaks: that of the client whose ``stream_*`` method last
+    fed it, else (a bare listener whose ``handle_stream`` user code calls) the process default."""
+    dialect = getattr(listener, LISTENER_ATTRIBUTE, None)
+    return dialect if isinstance(dialect, Dialect) else process_default()
+
+
+def set_listener_dialect(listener, dialect: Dialect) -> None:
+    """Make ``listener`` speak ``dialect`` (see :func:`listener_dialect`). A listener that takes
+    no attributes (``__slots__``) keeps speaking the process default."""
+    try:
+        setattr(listener, LISTENER_ATTRIBUTE, dialect)
+    except (AttributeError, TypeError):
+        pass

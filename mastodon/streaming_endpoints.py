@@ -23,7 +23,7 @@ import requests
 
 from .defaults import _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT
 from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError
-from . import _transport, _websocket
+from . import _dialect, _transport, _websocket
 from ._http_errors import annotate
 from .internals import Mastodon as Internals
 from .return_types import IdType, Optional
@@ -301,6 +301,7 @@ class Mastodon(Internals):
     def __stream_or_subscribe(self, stream, params, listener, websocket_handle, options):
         """One stream, by the transport asked for: a subscription on ``websocket_handle``, a
         WebSocket of its own or Server-Sent Events (see ``streaming_transport``)."""
+        _dialect.set_listener_dialect(listener, self.__dialect)
         if websocket_handle is not None:
             if not isinstance(websocket_handle, WebSocketStreamHandle):
                 raise MastodonIllegalArgumentError("websocket_handle must be a WebSocket stream handle.")
@@ -328,6 +329,8 @@ class Mastodon(Internals):
         if listener is not None and not callable(getattr(listener, "handle_websocket_message", None)):
             raise MastodonIllegalArgumentError("The listener must be a StreamListener (it needs "
                                                "handle_websocket_message).")
+        if listener is not None:
+            _dialect.set_listener_dialect(listener, self.__dialect)
         base = self.__get_streaming_base()
         scheme, sep, rest = base.partition("://")
         ws_scheme = {"https": "wss", "http": "ws"}.get(scheme.lower())
@@ -391,6 +394,8 @@ class Mastodon(Internals):
          reconnect_max_wait_sec, backfill_max_pages) = options
         if not callable(getattr(listener, "handle_stream", None)):
             raise MastodonIllegalArgumentError("The listener must be a StreamListener (it needs handle_stream).")
+        # The listener decodes and dispatches as this client's dialect says.
+        _dialect.set_listener_dialect(listener, self.__dialect)
         self.__check_options(options)
         url = self.__get_streaming_base() + endpoint
         params = dict(params) if params else {}
