@@ -153,7 +153,7 @@ def caster_for(annotation):
     """A function ``result → result`` for a resolved return annotation, or None when the
     annotation names no entity class (str, bool, plain dicts...)."""
     entities = _entity_classes()
-    return _caster(annotation, entities)
+    return _caster(annotation, entities, _Tables.cast, cast_entity)
 
 
 def remember_result_type(result, annotation):
@@ -165,25 +165,28 @@ def remember_result_type(result, annotation):
             set_extra(info, "_result_type", annotation)
 
 
-def cast_like_page(result, info):
-    """Cast a page fetched from ``info`` (a pagination info) like the page it came from."""
+def cast_like_page(result, info, caster_for=caster_for):
+    """Cast a page fetched from ``info`` (a pagination info) like the page it came from, with
+    the ``caster_for`` of the client's dialect."""
     annotation = getattr(info, "_result_type", None) if isinstance(info, AttribAccessDict) else None
     if annotation is None or result is None:
         return result
     caster = caster_for(annotation)
     if caster is not None:
-        caster(result)
+        result = caster(result)
         remember_result_type(result, annotation)
     return result
 
 
-def _caster(annotation, entities):
+def _caster(annotation, entities, cast, cast_entity):
+    """The caster of ``annotation``, casting each object with ``cast`` (the C or Python cast of
+    a dialect) and objects whose class a union decides with ``cast_entity``."""
     if isinstance(annotation, type) and annotation in entities:
         cls = annotation
 
         def one(result):
             if result.__class__ is _PLAIN:
-                _Tables.cast(result, cls)
+                cast(result, cls)
             return result
         return one
     origin = typing.get_origin(annotation)
@@ -192,10 +195,10 @@ def _caster(annotation, entities):
         options = [arg for arg in args if arg is not type(None)]
         classes = tuple(arg for arg in options if isinstance(arg, type) and arg in entities)
         others = [arg for arg in options if arg not in classes]
-        inner = [_caster(arg, entities) for arg in others]
+        inner = [_caster(arg, entities, cast, cast_entity) for arg in others]
         inner = [caster for caster in inner if caster is not None]
         if len(classes) == 1 and not inner:
-            return _caster(classes[0], entities)
+            return _caster(classes[0], entities, cast, cast_entity)
         if classes and not inner:
             def union(result):
                 if result.__class__ is _PLAIN:
@@ -210,13 +213,13 @@ def _caster(annotation, entities):
         if not classes and item_classes and len(item_classes) == len(others) \
                 and all(isinstance(item, type) and item in entities for item in item_classes):
             # A list of one of several entities (``suggestions``: v1 Accounts or v2 Suggestions).
-            return _caster(typing.List[typing.Union[tuple(item_classes)]], entities)
-        list_casters = [_caster(arg, entities) for arg in others if _is_list_type(arg)]
+            return _caster(typing.List[typing.Union[tuple(item_classes)]], entities, cast, cast_entity)
+        list_casters = [_caster(arg, entities, cast, cast_entity) for arg in others if _is_list_type(arg)]
         list_casters = [caster for caster in list_casters if caster is not None]
         if len(list_casters) == 1 and len(list_casters) == len(inner):
             # A list or one object (``notifications(id=...)``): the result's shape decides.
             for_list = list_casters[0]
-            for_object = _caster(typing.Union[classes], entities) if classes else None
+            for_object = _caster(typing.Union[classes], entities, cast, cast_entity) if classes else None
 
             def shaped(result):
                 if isinstance(result, list):
@@ -225,7 +228,7 @@ def _caster(annotation, entities):
             return shaped
         return None
     if origin is not None and isinstance(origin, type) and issubclass(origin, list) and len(args) == 1:
-        item_caster = _caster(args[0], entities)
+        item_caster = _caster(args[0], entities, cast, cast_entity)
         if item_caster is None:
             return None
 
@@ -236,7 +239,7 @@ def _caster(annotation, entities):
             return result
         return each
     if origin is not None and isinstance(origin, type) and issubclass(origin, dict) and len(args) == 2:
-        value_caster = _caster(args[1], entities)
+        value_caster = _caster(args[1], entities, cast, cast_entity)
         if value_caster is None:
             return None
 
@@ -416,3 +419,268 @@ def real_issubclass(type1, type2orig):
 # The names Mastodon.py 2.x writes for these classes (its generic list is PaginatableList).
 _TYPE_NAMES = {list: "List", dict: "Dict", tuple: "Tuple", datetime.datetime: "datetime",
                AttribAccessList: "PaginatableList"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Dialect "2": conversions by declared type, in the same top-down walk (rows I1, N1 to N5, R3,
+# R9, R10 of DIALECTS.md). The decoder of dialect "2" builds attribute dicts with the wire values
+# (no key-name conversions); this cast then gives each object its dialect "2" class, converts
+# each declared field by its declared type, adds the declared fields the answer lacks as None,
+# and makes every list inside an entity a NonPaginatableList. Undeclared objects keep their wire
+# values. The kinds are those of return_types.FIELD_KINDS; the C cast (``_speedups``) uses the
+# same numbers and tests compare the two.
+
+PLAIN, ID, INT, FLOAT, DATE, BOOL, PLAIN_LIST = 0, 5, 6, 7, 8, 9, 10
+#: Flag on a kind: the key is added as None when the answer lacks it.
+FILL = 16
+KIND_MASK = 15
+_MISSING = object()
+
+
+class _TablesV2:
+    """Entity class → (its dialect "2" class, ((key, kind | FILL, target), ...), fix-up or None),
+    built on first use from return_types' tables."""
+
+    fields = None
+    cast = None
+
+    @classmethod
+    def load(cls):
+        from . import return_types
+        from ._entities_v2 import CLASSES
+        entity_targets = _Tables.fields if _Tables.fields is not None else _Tables.load()
+        table = {}
+        for entity, kinds in return_types.FIELD_KINDS.items():
+            targets = {key: target for key, _, target in entity_targets.get(entity, ())}
+            entries = tuple((key, kind | FILL, targets.get(key)) for key, kind in kinds)
+            renamed = return_types.RENAMED_KEYS.get(entity)
+            table[entity] = (CLASSES[entity], entries, _renamer(renamed) if renamed else None)
+        cls.fields = table
+        cls.cast = python_cast_entity_v2
+        if not os.environ.get("MASTODON_NO_SPEEDUPS"):
+            try:
+                from . import _speedups
+                configure = _speedups.configure_cast_v2
+            except (ImportError, AttributeError):
+                pass
+            else:
+                from ._decoding import parse_date
+                from .types_base import MaybeSnowflakeIdType, NonPaginatableList
+                configure(_PLAIN, table, choose, MaybeSnowflakeIdType, NonPaginatableList,
+                          datetime.datetime.fromisoformat, parse_date)
+                cls.cast = _speedups.cast_entity_v2
+        return table
+
+
+def _renamer(pairs):
+    """Mastodon.py 2.x offers keys that are no Python names under a Python name too, in front of
+    the wire keys (``posting_default_visibility`` before ``posting:default:visibility``)."""
+    def rename(obj):
+        items = list(dict.items(obj))
+        dict.clear(obj)
+        for wire, python in pairs:
+            dict.__setitem__(obj, python, dict.get(dict(items), wire))
+        for key, value in items:
+            dict.__setitem__(obj, key, value)
+        _object_setattr(obj, "__dict__", obj)  # the Python names have no lazy attribute
+    return rename
+
+
+_object_setattr = object.__setattr__
+
+
+def cast_entity_v2(obj, cls):
+    """Dialect "2"'s :func:`cast_entity`: ``cls`` is the generated entity class, the object gets
+    its dialect "2" subclass, with the field conversions of Mastodon.py 2.x."""
+    cast = _TablesV2.cast
+    if cast is None:
+        _TablesV2.load()
+        cast = _TablesV2.cast
+    return cast(obj, cls)
+
+
+def _v2_date(value):
+    from ._decoding import parse_date
+    if value.__class__ is datetime.datetime:
+        return value
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None  # N3: an unreadable date stays, as None
+
+
+def _v2_list(value, target):
+    from .types_base import NonPaginatableList
+    converted = NonPaginatableList(value)
+    if target is not None:
+        for item in converted:
+            python_cast_entity_v2(item, target)
+    return converted
+
+
+def python_cast_entity_v2(obj, cls):
+    """The reference implementation of :func:`cast_entity_v2` (the C one must give the same)."""
+    if obj.__class__ is not _PLAIN or cls is _PLAIN:
+        return obj
+    table = _TablesV2.fields
+    if table is None:
+        table = _TablesV2.load()
+    found = table.get(cls)
+    if found is None:
+        return obj
+    v2_class, entries, fixup = found
+    _set_class(obj, v2_class)
+    for key, kind, target in entries:
+        value = _dict_get(obj, key, _MISSING)
+        if value is _MISSING:
+            if kind & FILL:
+                dict.__setitem__(obj, key, None)
+            continue
+        if value is None:
+            continue
+        kind &= KIND_MASK
+        if kind == PLAIN:
+            continue
+        if kind == ID:
+            if value.__class__ is str:
+                converted = str.__new__(_id_type(), value)
+            elif value.__class__ is int:
+                converted = str.__new__(_id_type(), str(value))
+            else:
+                continue
+        elif kind == INT:
+            if value.__class__ is not str:
+                continue
+            try:
+                converted = int(value)
+            except ValueError:
+                continue
+        elif kind == FLOAT:
+            if value.__class__ is str or value.__class__ is int:
+                try:
+                    converted = float(value)
+                except (ValueError, OverflowError):
+                    continue
+            else:
+                continue
+        elif kind == DATE:
+            converted = _v2_date(value)
+        elif kind == BOOL:
+            if value.__class__ is str:
+                converted = value.lower() == "true"
+            elif value.__class__ is int or value.__class__ is float:
+                converted = bool(value)
+            else:
+                continue
+        elif kind == ONE:
+            python_cast_entity_v2(value, target)
+            continue
+        elif kind == LIST or kind == PLAIN_LIST:
+            if not isinstance(value, list):
+                continue
+            converted = _v2_list(value, target)
+        elif kind == MAPPING:
+            if isinstance(value, dict):
+                for item in value.values():
+                    python_cast_entity_v2(item, target)
+            continue
+        elif kind == UNION:
+            if value.__class__ is _PLAIN:
+                chosen = choose(value, target)
+                if chosen is not None:
+                    python_cast_entity_v2(value, chosen)
+            continue
+        else:
+            continue
+        dict.__setitem__(obj, key, converted)
+    if fixup is not None:
+        fixup(obj)
+    return obj
+
+
+def _id_type():
+    from .types_base import MaybeSnowflakeIdType
+    return MaybeSnowflakeIdType
+
+
+@functools.lru_cache(maxsize=None)
+def caster_for_v2(annotation):
+    """Dialect "2"'s :func:`caster_for`: entities get their dialect "2" classes, and a list
+    result becomes a ``PaginatableList`` (it has pages) or a ``NonPaginatableList`` (row P1, P2),
+    whatever its items are. None when the annotation names neither entities nor a list."""
+    entities = _entity_classes()
+    if _TablesV2.fields is None:
+        _TablesV2.load()
+    inner = _caster(annotation, entities, _TablesV2.cast, cast_entity_v2)
+    if not _names_a_list(annotation):
+        return inner
+    type_text = stringify_type(annotation)
+    _, _, item_text = type_text.partition("[")
+
+    def listed(result):
+        if inner is not None:
+            result = inner(result)
+        return wrap_list_v2(result, item_text)
+    return listed
+
+
+def _names_a_list(annotation):
+    if _is_list_type(annotation):
+        return True
+    if typing.get_origin(annotation) is typing.Union:
+        return any(_is_list_type(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def wrap_list_v2(result, item_text=""):
+    """A list result as dialect "2" gives it: a page (with a Link header) is a PaginatableList
+    whose pagination infos are PaginationInfo objects naming the result type, and its items carry
+    no pagination (row P3, P4); any other list is a NonPaginatableList."""
+    from .types_base import NonPaginatableList, PaginatableList, PaginationInfo
+    if not isinstance(result, list) or isinstance(result, (PaginatableList, NonPaginatableList)):
+        return result
+    if isinstance(result, AttribAccessList):
+        _set_class(result, PaginatableList)
+        outer = "PaginatableList"
+        attrs = result.__dict__
+        for name, position in (("_pagination_next", -1), ("_pagination_prev", 0)):
+            info = attrs.get(name)
+            if info is None:
+                continue
+            if result and isinstance(result[position], AttribAccessDict):
+                extras = getattr(result[position], "_attrs", None)
+                if extras is not None:
+                    extras.pop(name, None)
+            if info.__class__ is _PLAIN:
+                _set_class(info, PaginationInfo)
+            dict.__setitem__(info, "_mastopy_type", f"{outer}[{item_text}" if item_text else outer)
+    else:
+        result = NonPaginatableList(result)
+        outer = "NonPaginatableList"
+    result.__dict__["_mastopy_type"] = f"{outer}[{item_text}" if item_text else outer
+    return result
+
+
+class Decoder(typing.NamedTuple):
+    """How a dialect turns answers into results: the dialect table holds one of these."""
+
+    #: JSON bytes → attribute dicts (dialect "1.8": with Mastodon.py 1.8.1's key-name conversions).
+    parse: typing.Callable[[bytes], typing.Any]
+    #: A return annotation → the function that gives a result its classes (None: leave it).
+    caster_for: typing.Callable[[typing.Any], typing.Any]
+    #: (decoded object, generated entity class) → the object, cast.
+    cast_entity: typing.Callable[[typing.Any, type], typing.Any]
+
+
+def _parse_1_8(data):
+    from ._decoding import parse_json_bytes
+    return parse_json_bytes(data)
+
+
+def _parse_2(data):
+    from ._decoding import parse_json_bytes_plain
+    return parse_json_bytes_plain(data)
+
+
+DECODER_1_8 = Decoder(_parse_1_8, caster_for, cast_entity)
+DECODER_2 = Decoder(_parse_2, caster_for_v2, cast_entity_v2)

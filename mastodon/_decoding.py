@@ -167,6 +167,30 @@ def parse_json_bytes(data):
     return json.loads(data, object_hook=_object_hook)
 
 
+def _plain_object_hook(obj):
+    """Dialect "2"'s hook: attribute dicts holding the wire values (the cast converts by type)."""
+    wrapped = _dict_new(AttribAccessDict)
+    _dict_update(wrapped, obj)
+    if not _lazy_keys_cover(obj):
+        _object_setattr(wrapped, "__dict__", wrapped)
+    return wrapped
+
+
+def _load_plain_hook():
+    if _object_hook is _json_object_hook:
+        return _plain_object_hook
+    from . import _speedups
+    return getattr(_speedups, "object_hook_plain", _plain_object_hook)
+
+
+_plain_hook = _load_plain_hook()
+
+
+def parse_json_bytes_plain(data):
+    """Decode a JSON document into attribute dicts without any conversion (dialect "2")."""
+    return json.loads(data, object_hook=_plain_hook)
+
+
 # The step-by-step conversions of Mastodon.py's private ``__json_*`` helpers, from the same tables.
 
 def convert_ids(obj):

@@ -39,6 +39,14 @@ ONE = 1
 LIST = 2
 MAPPING = 3
 UNION = 4
+# The conversion kinds of FIELD_KINDS (what dialect "2" does with a declared field's wire value).
+PLAIN = 0
+ID = 5
+INT = 6
+FLOAT = 7
+DATE = 8
+BOOL = 9
+PLAIN_LIST = 10
 
 
 class Account(AttribAccessDict):
@@ -2856,12 +2864,612 @@ ENTITY_FIELDS: Dict[type, Tuple[Tuple[str, int, object], ...]] = {
     AnnualReportPercentiles: (),
 }
 
+#: Per entity class, every declared field that is not moved elsewhere, as (wire key, kind):
+#: how dialect "2" converts its wire value (PLAIN: kept; ID, INT, FLOAT, DATE, BOOL; PLAIN_LIST:
+#: a list of non-entities; ONE, LIST, MAPPING, UNION: as in ENTITY_FIELDS).
+FIELD_KINDS: Dict[type, Tuple[Tuple[str, int], ...]] = {
+    Account: (
+        ("id", ID), ("username", PLAIN), ("acct", PLAIN), ("display_name", PLAIN),
+        ("discoverable", BOOL), ("group", BOOL), ("locked", BOOL), ("created_at", DATE),
+        ("following_count", INT), ("followers_count", INT), ("statuses_count", INT),
+        ("note", PLAIN), ("url", PLAIN), ("uri", PLAIN), ("avatar", PLAIN), ("header", PLAIN),
+        ("avatar_static", PLAIN), ("header_static", PLAIN), ("moved", ONE), ("suspended", BOOL),
+        ("limited", BOOL), ("bot", BOOL), ("fields", LIST), ("emojis", LIST),
+        ("last_status_at", DATE), ("noindex", BOOL), ("roles", PLAIN_LIST), ("role", ONE),
+        ("source", ONE), ("mute_expires_at", DATE), ("indexable", BOOL), ("hide_collections", BOOL),
+        ("memorial", BOOL), ("avatar_description", PLAIN), ("header_description", PLAIN),
+        ("show_media", BOOL), ("show_media_replies", BOOL), ("show_featured", BOOL),
+        ("feature_approval", ONE), ("invalid_handle", BOOL), ("state", ONE),
+    ),
+    AccountField: (
+        ("name", PLAIN), ("value", PLAIN), ("verified_at", PLAIN),
+    ),
+    Role: (
+        ("id", PLAIN), ("name", PLAIN), ("permissions", PLAIN), ("color", PLAIN),
+        ("highlighted", BOOL), ("collection_limit", INT),
+    ),
+    CredentialAccountSource: (
+        ("privacy", PLAIN), ("sensitive", BOOL), ("note", PLAIN), ("language", PLAIN),
+        ("fields", LIST), ("follow_requests_count", INT), ("indexable", BOOL),
+        ("hide_collections", BOOL), ("discoverable", BOOL), ("attribution_domains", PLAIN_LIST),
+        ("quote_policy", PLAIN),
+    ),
+    CredentialAccountState: (
+        ("functional", BOOL), ("confirmed", BOOL), ("approved", BOOL), ("error_code", PLAIN),
+        ("error", PLAIN),
+    ),
+    Status: (
+        ("id", ID), ("uri", PLAIN), ("url", PLAIN), ("account", ONE), ("in_reply_to_id", ID),
+        ("in_reply_to_account_id", ID), ("reblog", ONE), ("content", PLAIN), ("created_at", DATE),
+        ("reblogs_count", INT), ("favourites_count", INT), ("reblogged", BOOL),
+        ("favourited", BOOL), ("sensitive", BOOL), ("spoiler_text", PLAIN), ("visibility", PLAIN),
+        ("mentions", LIST), ("media_attachments", LIST), ("emojis", LIST), ("tags", LIST),
+        ("bookmarked", BOOL), ("application", ONE), ("language", PLAIN), ("muted", BOOL),
+        ("pinned", BOOL), ("replies_count", INT), ("card", ONE), ("poll", ONE), ("edited_at", DATE),
+        ("filtered", LIST), ("quote", UNION), ("quotes_count", INT), ("tagged_collections", LIST),
+        ("quote_approval", ONE),
+    ),
+    Quote: (
+        ("state", PLAIN), ("quoted_status", ONE),
+    ),
+    ShallowQuote: (
+        ("quoted_status_id", ID), ("state", PLAIN),
+    ),
+    QuoteApproval: (
+        ("automatic", PLAIN_LIST), ("manual", PLAIN_LIST), ("current_user", PLAIN),
+    ),
+    StatusEdit: (
+        ("content", PLAIN), ("spoiler_text", PLAIN), ("sensitive", BOOL), ("created_at", DATE),
+        ("account", ONE), ("media_attachments", LIST), ("emojis", LIST), ("poll", ONE),
+    ),
+    FilterResult: (
+        ("filter", UNION), ("keyword_matches", PLAIN_LIST), ("status_matches", PLAIN_LIST),
+    ),
+    StatusMention: (
+        ("url", PLAIN), ("username", PLAIN), ("acct", PLAIN), ("id", PLAIN),
+    ),
+    ScheduledStatus: (
+        ("id", PLAIN), ("scheduled_at", DATE), ("params", ONE), ("media_attachments", PLAIN_LIST),
+    ),
+    ScheduledStatusParams: (
+        ("text", PLAIN), ("in_reply_to_id", ID), ("media_ids", PLAIN_LIST), ("sensitive", BOOL),
+        ("visibility", PLAIN), ("idempotency", PLAIN), ("scheduled_at", DATE),
+        ("spoiler_text", PLAIN), ("application_id", PLAIN), ("poll", ONE), ("language", PLAIN),
+        ("allowed_mentions", PLAIN_LIST), ("with_rate_limit", BOOL), ("quoted_status_id", ID),
+        ("quote_approval_policy", PLAIN),
+    ),
+    Poll: (
+        ("id", PLAIN), ("expires_at", DATE), ("expired", BOOL), ("multiple", BOOL),
+        ("votes_count", INT), ("voted", BOOL), ("options", LIST), ("emojis", LIST),
+        ("own_votes", PLAIN_LIST), ("voters_count", INT),
+    ),
+    PollOption: (
+        ("title", PLAIN), ("votes_count", INT),
+    ),
+    Conversation: (
+        ("id", PLAIN), ("unread", BOOL), ("accounts", LIST), ("last_status", ONE),
+    ),
+    Tag: (
+        ("name", PLAIN), ("url", PLAIN), ("history", LIST), ("following", BOOL), ("id", PLAIN),
+        ("trendable", BOOL), ("usable", BOOL), ("requires_review", BOOL), ("featuring", BOOL),
+    ),
+    TagHistory: (
+        ("day", DATE), ("uses", PLAIN), ("accounts", PLAIN),
+    ),
+    CustomEmoji: (
+        ("shortcode", PLAIN), ("url", PLAIN), ("static_url", PLAIN), ("visible_in_picker", BOOL),
+        ("category", PLAIN),
+    ),
+    Application: (
+        ("id", PLAIN), ("name", PLAIN), ("website", PLAIN), ("vapid_key", PLAIN),
+        ("redirect_uri", PLAIN), ("redirect_uris", PLAIN_LIST), ("scopes", PLAIN_LIST),
+    ),
+    Relationship: (
+        ("id", PLAIN), ("following", BOOL), ("followed_by", BOOL), ("blocking", BOOL),
+        ("blocked_by", BOOL), ("muting", BOOL), ("muting_notifications", BOOL), ("requested", BOOL),
+        ("domain_blocking", BOOL), ("showing_reblogs", BOOL), ("endorsed", BOOL), ("note", PLAIN),
+        ("notifying", BOOL), ("languages", PLAIN_LIST), ("requested_by", BOOL),
+        ("muting_expires_at", DATE),
+    ),
+    Filter: (
+        ("id", PLAIN), ("phrase", PLAIN), ("context", PLAIN_LIST), ("expires_at", DATE),
+        ("irreversible", BOOL), ("whole_word", BOOL),
+    ),
+    FilterV2: (
+        ("id", PLAIN), ("context", PLAIN_LIST), ("expires_at", DATE), ("title", PLAIN),
+        ("filter_action", PLAIN), ("keywords", LIST), ("statuses", LIST),
+    ),
+    Notification: (
+        ("id", PLAIN), ("type", PLAIN), ("created_at", DATE), ("account", ONE), ("status", ONE),
+        ("group_key", PLAIN), ("report", ONE), ("event", ONE), ("moderation_warning", ONE),
+        ("fallback", ONE), ("collection", ONE),
+    ),
+    Context: (
+        ("ancestors", LIST), ("descendants", LIST),
+    ),
+    UserList: (
+        ("id", PLAIN), ("title", PLAIN), ("replies_policy", PLAIN), ("exclusive", BOOL),
+    ),
+    MediaAttachment: (
+        ("id", ID), ("type", PLAIN), ("url", PLAIN), ("remote_url", PLAIN), ("preview_url", PLAIN),
+        ("text_url", PLAIN), ("meta", ONE), ("blurhash", PLAIN), ("description", PLAIN),
+        ("preview_remote_url", PLAIN),
+    ),
+    MediaAttachmentMetadataContainer: (
+        ("original", UNION), ("small", ONE), ("colors", ONE), ("focus", ONE),
+    ),
+    MediaAttachmentImageMetadata: (
+        ("width", INT), ("height", INT), ("aspect", FLOAT), ("size", PLAIN),
+    ),
+    MediaAttachmentVideoMetadata: (
+        ("width", INT), ("height", INT), ("frame_rate", PLAIN), ("duration", FLOAT),
+        ("bitrate", INT),
+    ),
+    MediaAttachmentAudioMetadata: (
+        ("duration", FLOAT), ("bitrate", INT),
+    ),
+    MediaAttachmentFocusPoint: (
+        ("x", FLOAT), ("y", FLOAT),
+    ),
+    MediaAttachmentColors: (
+        ("foreground", PLAIN), ("background", PLAIN), ("accent", PLAIN),
+    ),
+    PreviewCard: (
+        ("url", PLAIN), ("title", PLAIN), ("description", PLAIN), ("type", PLAIN), ("image", PLAIN),
+        ("author_name", PLAIN), ("author_url", PLAIN), ("width", INT), ("height", INT),
+        ("html", PLAIN), ("provider_name", PLAIN), ("provider_url", PLAIN), ("blurhash", PLAIN),
+        ("language", PLAIN), ("embed_url", PLAIN), ("authors", LIST), ("image_description", PLAIN),
+        ("published_at", DATE), ("history", LIST), ("missing_attribution", BOOL),
+    ),
+    TrendingLinkHistory: (
+        ("day", DATE), ("uses", INT), ("accounts", INT),
+    ),
+    PreviewCardAuthor: (
+        ("name", PLAIN), ("url", PLAIN), ("account", ONE),
+    ),
+    Search: (
+        ("accounts", LIST), ("hashtags", PLAIN_LIST), ("statuses", LIST),
+    ),
+    SearchV2: (
+        ("accounts", LIST), ("hashtags", LIST), ("statuses", LIST), ("collections", LIST),
+    ),
+    Collection: (
+        ("id", ID), ("account_id", ID), ("uri", PLAIN), ("url", PLAIN), ("name", PLAIN),
+        ("description", PLAIN), ("language", PLAIN), ("local", BOOL), ("sensitive", BOOL),
+        ("discoverable", BOOL), ("tag", ONE), ("created_at", DATE), ("updated_at", DATE),
+        ("item_count", INT), ("items", LIST),
+    ),
+    CollectionItem: (
+        ("id", ID), ("account_id", ID), ("state", PLAIN), ("created_at", DATE),
+    ),
+    Instance: (
+        ("title", PLAIN), ("description", PLAIN), ("version", PLAIN), ("stats", ONE),
+        ("thumbnail", PLAIN), ("languages", PLAIN_LIST), ("registrations", BOOL),
+        ("approval_required", BOOL), ("invites_enabled", BOOL), ("configuration", ONE),
+        ("rules", LIST),
+    ),
+    InstanceConfiguration: (
+        ("accounts", ONE), ("statuses", ONE), ("media_attachments", ONE), ("polls", ONE),
+    ),
+    InstanceURLs: (),
+    InstanceV2: (
+        ("domain", PLAIN), ("title", PLAIN), ("version", PLAIN), ("source_url", PLAIN),
+        ("description", PLAIN), ("usage", ONE), ("thumbnail", ONE), ("languages", PLAIN_LIST),
+        ("configuration", ONE), ("registrations", ONE), ("contact", ONE), ("rules", LIST),
+        ("icon", LIST), ("api_versions", PLAIN), ("wrapstodon", INT),
+    ),
+    InstanceIcon: (
+        ("src", PLAIN), ("size", PLAIN),
+    ),
+    InstanceConfigurationV2: (
+        ("accounts", ONE), ("statuses", ONE), ("media_attachments", ONE), ("polls", ONE),
+        ("translation", ONE), ("urls", ONE), ("vapid", ONE), ("limited_federation", BOOL),
+        ("timelines_access", ONE),
+    ),
+    InstanceVapidKey: (
+        ("public_key", PLAIN),
+    ),
+    InstanceURLsV2: (
+        ("streaming", PLAIN), ("status", PLAIN), ("about", PLAIN), ("privacy_policy", PLAIN),
+        ("terms_of_service", PLAIN),
+    ),
+    InstanceThumbnail: (
+        ("url", PLAIN), ("blurhash", PLAIN), ("versions", ONE), ("description", PLAIN),
+    ),
+    InstanceThumbnailVersions: (
+        ("@1x", PLAIN), ("@2x", PLAIN),
+    ),
+    InstanceStatistics: (
+        ("user_count", INT), ("status_count", INT), ("domain_count", INT),
+    ),
+    InstanceUsage: (
+        ("users", ONE),
+    ),
+    InstanceUsageUsers: (
+        ("active_month", INT),
+    ),
+    RuleTranslation: (
+        ("text", PLAIN), ("hint", PLAIN),
+    ),
+    Rule: (
+        ("id", PLAIN), ("text", PLAIN), ("hint", PLAIN), ("translations", MAPPING),
+    ),
+    InstanceRegistrations: (
+        ("approval_required", BOOL), ("enabled", BOOL), ("message", PLAIN), ("url", PLAIN),
+        ("sign_up_url", PLAIN), ("reason_required", BOOL), ("min_age", INT),
+    ),
+    InstanceContact: (
+        ("account", ONE), ("email", PLAIN),
+    ),
+    InstanceAccountConfiguration: (
+        ("max_featured_tags", INT), ("max_pinned_statuses", INT), ("max_display_name_length", INT),
+        ("max_note_length", INT), ("max_avatar_description_length", INT),
+        ("max_header_description_length", INT), ("max_profile_fields", INT),
+        ("profile_field_name_limit", INT), ("profile_field_value_limit", INT),
+    ),
+    InstanceStatusConfiguration: (
+        ("max_characters", INT), ("max_media_attachments", INT),
+        ("characters_reserved_per_url", INT),
+    ),
+    InstanceTranslationConfiguration: (
+        ("enabled", BOOL),
+    ),
+    InstanceMediaConfiguration: (
+        ("supported_mime_types", PLAIN_LIST), ("image_size_limit", INT),
+        ("image_matrix_limit", INT), ("video_size_limit", INT), ("video_frame_rate_limit", INT),
+        ("video_matrix_limit", INT), ("description_limit", INT),
+    ),
+    InstancePollConfiguration: (
+        ("max_options", INT), ("max_characters_per_option", INT), ("min_expiration", INT),
+        ("max_expiration", INT),
+    ),
+    InstanceTimelinesAccessConfiguration: (
+        ("live_feeds", ONE), ("hashtag_feeds", ONE), ("trending_link_feeds", ONE),
+    ),
+    InstanceTimelinesAccessFeedConfiguration: (
+        ("local", PLAIN), ("remote", PLAIN),
+    ),
+    Nodeinfo: (
+        ("version", PLAIN), ("software", ONE), ("protocols", PLAIN_LIST), ("services", ONE),
+        ("usage", ONE), ("openRegistrations", BOOL), ("metadata", ONE),
+    ),
+    NodeinfoSoftware: (
+        ("name", PLAIN), ("version", PLAIN),
+    ),
+    NodeinfoServices: (
+        ("outbound", PLAIN_LIST), ("inbound", PLAIN_LIST),
+    ),
+    NodeinfoUsage: (
+        ("users", ONE), ("localPosts", INT),
+    ),
+    NodeinfoUsageUsers: (
+        ("total", INT), ("activeMonth", INT), ("activeHalfyear", INT),
+    ),
+    NodeinfoMetadata: (
+        ("nodeName", PLAIN), ("nodeDescription", PLAIN), ("optInServerDirectory", BOOL),
+        ("optInServerRecommendation", BOOL),
+    ),
+    Activity: (
+        ("week", DATE), ("logins", INT), ("registrations", INT), ("statuses", INT),
+    ),
+    Report: (
+        ("id", PLAIN), ("action_taken", BOOL), ("comment", PLAIN), ("created_at", DATE),
+        ("target_account", ONE), ("status_ids", PLAIN_LIST), ("action_taken_at", DATE),
+        ("category", PLAIN), ("forwarded", BOOL), ("rules_ids", PLAIN_LIST),
+    ),
+    AdminReport: (
+        ("id", PLAIN), ("action_taken", BOOL), ("comment", PLAIN), ("created_at", DATE),
+        ("updated_at", DATE), ("account", ONE), ("target_account", ONE), ("assigned_account", ONE),
+        ("action_taken_by_account", ONE), ("statuses", LIST), ("action_taken_at", DATE),
+        ("category", PLAIN), ("forwarded", BOOL), ("rules", LIST),
+    ),
+    WebPushSubscription: (
+        ("id", PLAIN), ("endpoint", PLAIN), ("server_key", PLAIN), ("alerts", ONE),
+        ("policy", PLAIN), ("standard", BOOL),
+    ),
+    WebPushSubscriptionAlerts: (
+        ("follow", BOOL), ("favourite", BOOL), ("reblog", BOOL), ("mention", BOOL), ("poll", BOOL),
+        ("follow_request", BOOL), ("status", BOOL), ("update", BOOL), ("admin_sign_up", BOOL),
+        ("admin_report", BOOL), ("quote", BOOL), ("quoted_update", BOOL),
+    ),
+    PushNotification: (
+        ("access_token", PLAIN), ("body", PLAIN), ("icon", PLAIN), ("notification_id", PLAIN),
+        ("notification_type", PLAIN), ("preferred_locale", PLAIN), ("title", PLAIN),
+    ),
+    Preferences: (
+        ("posting:default:visibility", PLAIN), ("posting:default:sensitive", BOOL),
+        ("posting:default:language", PLAIN), ("reading:expand:media", PLAIN),
+        ("reading:expand:spoilers", BOOL), ("reading:autoplay:gifs", BOOL),
+        ("posting:default:quote_policy", PLAIN),
+    ),
+    FeaturedTag: (
+        ("id", PLAIN), ("name", PLAIN), ("statuses_count", PLAIN), ("last_status_at", DATE),
+        ("url", PLAIN),
+    ),
+    Marker: (
+        ("last_read_id", PLAIN), ("version", INT), ("updated_at", DATE),
+    ),
+    Announcement: (
+        ("id", PLAIN), ("content", PLAIN), ("starts_at", DATE), ("ends_at", DATE),
+        ("all_day", BOOL), ("published_at", DATE), ("updated_at", DATE), ("read", BOOL),
+        ("mentions", LIST), ("tags", PLAIN_LIST), ("emojis", PLAIN_LIST), ("reactions", LIST),
+        ("statuses", PLAIN_LIST),
+    ),
+    Reaction: (
+        ("name", PLAIN), ("count", INT), ("me", BOOL), ("url", PLAIN), ("static_url", PLAIN),
+    ),
+    StreamReaction: (
+        ("name", PLAIN), ("count", INT), ("announcement_id", PLAIN),
+    ),
+    FamiliarFollowers: (
+        ("id", PLAIN), ("accounts", LIST),
+    ),
+    AdminAccount: (
+        ("id", PLAIN), ("username", PLAIN), ("domain", PLAIN), ("created_at", DATE),
+        ("email", PLAIN), ("ip", PLAIN), ("role", ONE), ("confirmed", BOOL), ("suspended", BOOL),
+        ("silenced", BOOL), ("disabled", BOOL), ("approved", BOOL), ("locale", PLAIN),
+        ("invite_request", PLAIN), ("account", ONE), ("sensitized", BOOL), ("ips", LIST),
+        ("created_by_application_id", PLAIN), ("invited_by_account_id", PLAIN),
+    ),
+    AdminIp: (
+        ("ip", PLAIN), ("used_at", PLAIN),
+    ),
+    AdminMeasure: (
+        ("key", PLAIN), ("unit", PLAIN), ("total", PLAIN), ("human_value", PLAIN),
+        ("previous_total", PLAIN), ("data", LIST),
+    ),
+    AdminMeasureData: (
+        ("date", DATE), ("value", INT),
+    ),
+    AdminDimension: (
+        ("key", PLAIN), ("data", LIST),
+    ),
+    AdminDimensionData: (
+        ("key", PLAIN), ("human_key", PLAIN), ("value", INT),
+    ),
+    AdminRetention: (
+        ("period", DATE), ("frequency", PLAIN), ("data", LIST),
+    ),
+    AdminCohort: (
+        ("date", DATE), ("rate", FLOAT), ("value", INT),
+    ),
+    AdminDomainBlock: (
+        ("id", PLAIN), ("domain", PLAIN), ("created_at", DATE), ("severity", PLAIN),
+        ("reject_media", BOOL), ("reject_reports", BOOL), ("private_comment", PLAIN),
+        ("public_comment", PLAIN), ("obfuscate", BOOL), ("digest", PLAIN),
+    ),
+    AdminCanonicalEmailBlock: (
+        ("id", PLAIN), ("canonical_email_hash", PLAIN),
+    ),
+    AdminDomainAllow: (
+        ("id", PLAIN), ("domain", PLAIN), ("created_at", DATE),
+    ),
+    AdminEmailDomainBlock: (
+        ("id", PLAIN), ("domain", PLAIN), ("created_at", DATE), ("history", LIST),
+    ),
+    AdminEmailDomainBlockHistory: (
+        ("day", DATE), ("accounts", INT), ("uses", INT),
+    ),
+    AdminIpBlock: (
+        ("id", PLAIN), ("ip", PLAIN), ("severity", PLAIN), ("comment", PLAIN), ("created_at", DATE),
+        ("expires_at", DATE),
+    ),
+    DomainBlock: (
+        ("domain", PLAIN), ("digest", PLAIN), ("severity", PLAIN), ("comment", PLAIN),
+    ),
+    ExtendedDescription: (
+        ("updated_at", DATE), ("content", PLAIN),
+    ),
+    FilterKeyword: (
+        ("id", PLAIN), ("keyword", PLAIN), ("whole_word", BOOL),
+    ),
+    FilterStatus: (
+        ("id", PLAIN), ("status_id", ID),
+    ),
+    IdentityProof: (
+        ("provider", PLAIN), ("provider_username", PLAIN), ("updated_at", DATE),
+        ("proof_url", PLAIN), ("profile_url", PLAIN),
+    ),
+    StatusSource: (
+        ("id", PLAIN), ("text", PLAIN), ("spoiler_text", PLAIN),
+    ),
+    Suggestion: (
+        ("source", PLAIN), ("sources", PLAIN_LIST), ("account", ONE),
+    ),
+    Translation: (
+        ("content", PLAIN), ("detected_source_language", PLAIN), ("provider", PLAIN),
+    ),
+    AccountCreationError: (
+        ("error", PLAIN), ("details", ONE),
+    ),
+    AccountCreationErrorDetails: (
+        ("username", LIST), ("password", LIST), ("email", LIST), ("agreement", LIST),
+        ("locale", LIST), ("reason", LIST), ("date_of_birth", LIST),
+    ),
+    AccountCreationErrorDetailsField: (
+        ("error", PLAIN), ("description", PLAIN),
+    ),
+    NotificationPolicy: (
+        ("for_not_following", PLAIN), ("for_not_followers", PLAIN), ("for_new_accounts", PLAIN),
+        ("for_private_mentions", PLAIN), ("for_limited_accounts", PLAIN), ("summary", ONE),
+        ("for_bots", PLAIN),
+    ),
+    NotificationPolicySummary: (
+        ("pending_requests_count", INT), ("pending_notifications_count", INT),
+    ),
+    RelationshipSeveranceEvent: (
+        ("id", PLAIN), ("type", PLAIN), ("purged", BOOL), ("target_name", PLAIN),
+        ("followers_count", INT), ("following_count", INT), ("created_at", DATE),
+    ),
+    GroupedNotificationsResults: (
+        ("accounts", LIST), ("partial_accounts", LIST), ("statuses", LIST),
+        ("notification_groups", LIST),
+    ),
+    PartialAccountWithAvatar: (
+        ("id", PLAIN), ("acct", PLAIN), ("url", PLAIN), ("avatar", PLAIN), ("avatar_static", PLAIN),
+        ("locked", BOOL), ("bot", BOOL), ("avatar_description", PLAIN),
+    ),
+    NotificationGroup: (
+        ("group_key", PLAIN), ("notifications_count", INT), ("type", PLAIN),
+        ("most_recent_notification_id", PLAIN), ("page_min_id", PLAIN), ("page_max_id", PLAIN),
+        ("latest_page_notification_at", DATE), ("sample_account_ids", PLAIN_LIST),
+        ("status_id", PLAIN), ("report", ONE), ("event", ONE), ("moderation_warning", ONE),
+        ("fallback", ONE), ("collection", ONE), ("annual_report", ONE),
+    ),
+    AccountWarning: (
+        ("id", PLAIN), ("action", PLAIN), ("text", PLAIN), ("status_ids", PLAIN_LIST),
+        ("target_account", ONE), ("appeal", ONE), ("created_at", DATE),
+    ),
+    UnreadNotificationsCount: (
+        ("count", INT),
+    ),
+    Appeal: (
+        ("text", PLAIN), ("state", PLAIN),
+    ),
+    NotificationRequest: (
+        ("id", PLAIN), ("created_at", DATE), ("updated_at", DATE), ("account", ONE),
+        ("notifications_count", PLAIN), ("last_status", ONE),
+    ),
+    SupportedLocale: (
+        ("code", PLAIN), ("name", PLAIN),
+    ),
+    OAuthServerInfo: (
+        ("issuer", PLAIN), ("authorization_endpoint", PLAIN), ("token_endpoint", PLAIN),
+        ("revocation_endpoint", PLAIN), ("userinfo_endpoint", PLAIN),
+        ("scopes_supported", PLAIN_LIST), ("response_types_supported", PLAIN_LIST),
+        ("response_modes_supported", PLAIN_LIST), ("grant_types_supported", PLAIN_LIST),
+        ("token_endpoint_auth_methods_supported", PLAIN_LIST),
+        ("code_challenge_methods_supported", PLAIN_LIST), ("service_documentation", PLAIN),
+        ("app_registration_endpoint", PLAIN),
+    ),
+    OAuthUserInfo: (
+        ("iss", PLAIN), ("sub", PLAIN), ("name", PLAIN), ("preferred_username", PLAIN),
+        ("profile", PLAIN), ("picture", PLAIN),
+    ),
+    TermsOfService: (
+        ("effective_date", DATE), ("effective", BOOL), ("content", PLAIN), ("succeeded_by", DATE),
+    ),
+    AsyncRefresh: (
+        ("id", PLAIN), ("status", PLAIN), ("result_count", INT),
+    ),
+    Profile: (
+        ("id", ID), ("display_name", PLAIN), ("note", PLAIN), ("fields", LIST), ("avatar", PLAIN),
+        ("avatar_static", PLAIN), ("avatar_description", PLAIN), ("header", PLAIN),
+        ("header_static", PLAIN), ("header_description", PLAIN), ("locked", BOOL), ("bot", BOOL),
+        ("hide_collections", BOOL), ("discoverable", BOOL), ("indexable", BOOL),
+        ("show_media", BOOL), ("show_media_replies", BOOL), ("show_featured", BOOL),
+        ("attribution_domains", PLAIN_LIST), ("featured_tags", LIST), ("formatted_note", PLAIN),
+        ("formatted_fields", LIST),
+    ),
+    ProfileField: (
+        ("name", PLAIN), ("value", PLAIN), ("verified_at", DATE),
+    ),
+    ShallowTag: (
+        ("name", PLAIN), ("url", PLAIN),
+    ),
+    FeatureApproval: (
+        ("automatic", PLAIN_LIST), ("manual", PLAIN_LIST), ("current_user", PLAIN),
+    ),
+    WrappedCollection: (
+        ("collection", ONE),
+    ),
+    Collections: (
+        ("collections", LIST),
+    ),
+    CollectionWithAccounts: (
+        ("accounts", LIST), ("collection", ONE),
+    ),
+    WrappedCollectionItem: (
+        ("collection_item", ONE),
+    ),
+    NotificationFallback: (
+        ("title", PLAIN), ("summary", PLAIN), ("details", PLAIN),
+    ),
+    AnnualReportEvent: (
+        ("year", PLAIN),
+    ),
+    AnnualReportState: (
+        ("state", PLAIN),
+    ),
+    AnnualReport: (
+        ("year", INT), ("data", UNION), ("schema_version", INT), ("share_url", PLAIN),
+        ("account_id", ID),
+    ),
+    WrappedAnnualReports: (
+        ("annual_reports", LIST), ("accounts", LIST), ("statuses", LIST),
+    ),
+    AnnualReportDataV2: (
+        ("archetype", PLAIN), ("top_statuses", ONE), ("time_series", LIST), ("top_hashtags", LIST),
+    ),
+    AnnualReportDataV1: (
+        ("archetype", PLAIN), ("type_distribution", ONE), ("top_statuses", ONE),
+        ("most_used_apps", LIST), ("commonly_interacted_with_accounts", LIST),
+        ("time_series", LIST), ("top_hashtags", LIST), ("most_reblogged_accounts", LIST),
+        ("percentiles", ONE),
+    ),
+    AnnualReportTopStatusesV2: (
+        ("by_reblogs", ID), ("by_favourites", ID), ("by_replies", ID),
+    ),
+    AnnualReportTopStatusesV1: (
+        ("by_reblogs", ID), ("by_favourites", ID), ("by_replies", ID),
+    ),
+    AnnualReportTimeSeriesEntryV2: (
+        ("month", INT), ("statuses", INT), ("followers", INT),
+    ),
+    AnnualReportTimeSeriesEntryV1: (
+        ("month", INT), ("statuses", INT), ("following", INT), ("followers", INT),
+    ),
+    AnnualReportTypeDistribution: (
+        ("total", INT), ("reblogs", INT), ("replies", INT), ("standalone", INT),
+    ),
+    AnnualReportNameAndCount: (
+        ("name", PLAIN), ("count", INT),
+    ),
+    AnnualReportAccountAndCount: (
+        ("account_id", ID), ("count", INT),
+    ),
+    AnnualReportPercentiles: (
+        ("statuses", FLOAT),
+    ),
+}
+#: Fields Mastodon.py 2.x answers from another path when the object lacks them.
+MOVED_PATHS: Dict[type, Dict[str, str]] = {
+    Instance: {
+        "uri": "domain",
+        "short_description": "description",
+        "email": "contact.email",
+        "urls": "configuration.urls",
+        "contact_account": "contact.account",
+    },
+    InstanceURLs: {"streaming_api": "streaming"},
+}
+#: Wire keys Mastodon.py 2.x also offers under a Python name: (wire key, python name).
+RENAMED_KEYS: Dict[type, Tuple[Tuple[str, str], ...]] = {
+    Collection: (
+        ("items", "collection_items"),
+    ),
+    InstanceThumbnailVersions: (
+        ("@1x", "at1x"),
+        ("@2x", "at2x"),
+    ),
+    Preferences: (
+        ("posting:default:visibility", "posting_default_visibility"),
+        ("posting:default:sensitive", "posting_default_sensitive"),
+        ("posting:default:language", "posting_default_language"),
+        ("reading:expand:media", "reading_expand_media"),
+        ("reading:expand:spoilers", "reading_expand_spoilers"),
+        ("reading:autoplay:gifs", "reading_autoplay_gifs"),
+        ("posting:default:quote_policy", "posting_default_quote_policy"),
+    ),
+}
+
 __all__ = [
     "Date", "DateTime", "PurePath", "Any", "Dict", "Iterator", "List", "Optional", "Tuple", "Union",
     "Session", "AttribAccessDict", "AttribAccessList", "NonPaginatableList", "PaginatableList",
     "PaginationInfo", "_T", "PrimitiveIdType", "IdType", "PathOrFile", "Entity",
     "WebpushCryptoParamsPrivkey", "WebpushCryptoParamsPubkey", "ONE", "LIST", "MAPPING", "UNION",
-    "ENTITIES", "ENTITY_NAME_MAP", "ENTITY_FIELDS", "Account", "AccountField", "Role",
+    "ENTITIES", "ENTITY_NAME_MAP", "ENTITY_FIELDS", "PLAIN", "ID", "INT", "FLOAT", "DATE", "BOOL",
+    "PLAIN_LIST", "FIELD_KINDS", "MOVED_PATHS", "RENAMED_KEYS", "Account", "AccountField", "Role",
     "CredentialAccountSource", "CredentialAccountState", "Status", "Quote", "ShallowQuote",
     "QuoteApproval", "StatusEdit", "FilterResult", "StatusMention", "ScheduledStatus",
     "ScheduledStatusParams", "Poll", "PollOption", "Conversation", "Tag", "TagHistory",

@@ -257,9 +257,42 @@ class AttribAccessList(List[_T]):
         return from_json(json_str)
 
 
-# The names Mastodon.py 2.x uses for the same containers.
-PaginatableList = AttribAccessList
-NonPaginatableList = AttribAccessList
+class _PaginatableList(AttribAccessList[_T]):
+    """A page of results in dialect ``"2"`` (Mastodon.py 2.x's class): a list that knows its
+    neighbours (``_pagination_next``, ``_pagination_prev``) for ``fetch_next`` and friends.
+    Dialect ``"1.8"`` pages are plain :class:`AttribAccessList` instances, as in Mastodon.py 1.8.1.
+    """
+
+    @property
+    def _mastopy_type(self) -> str:
+        return self.__dict__.get("_mastopy_type") or _list_type_name(self)
+
+
+class _NonPaginatableList(AttribAccessList[_T]):
+    """A list result without pages in dialect ``"2"`` (Mastodon.py 2.x's class), also every list
+    inside a dialect ``"2"`` entity. Dialect ``"1.8"`` has plain lists there."""
+
+    @property
+    def _mastopy_type(self) -> str:
+        return self.__dict__.get("_mastopy_type") or _list_type_name(self)
+
+
+def _list_type_name(value: List[Any]) -> str:
+    inner = next((type(item).__name__ for item in value if isinstance(item, AttribAccessDict)), None)
+    return f"{type(value).__name__}[{inner or 'AttribAccessDict'}]"
+
+
+# Type checkers see one list class, AttribAccessList, which every list result of both dialects is
+# (dialect "2" results are instances of these subclasses); at run time the classes carry
+# Mastodon.py 2.x's names.
+if TYPE_CHECKING:
+    PaginatableList = AttribAccessList
+    NonPaginatableList = AttribAccessList
+else:
+    _PaginatableList.__name__ = _PaginatableList.__qualname__ = "PaginatableList"
+    _NonPaginatableList.__name__ = _NonPaginatableList.__qualname__ = "NonPaginatableList"
+    PaginatableList = _PaginatableList
+    NonPaginatableList = _NonPaginatableList
 
 
 class PaginationInfo(AttribAccessDict):
@@ -309,7 +342,7 @@ Entity.register(AttribAccessDict)
 Entity.register(AttribAccessList)
 
 #: A list of entities, paginated or not (Mastodon.py 2.x's name).
-EntityList = Union[NonPaginatableList[T], PaginatableList[T]]
+EntityList = Union[AttribAccessList[T]]  # the base of both, for type checkers
 
 #: An id as the server sends it (Mastodon: a string; some servers: a number).
 PrimitiveIdType = Union[int, str]

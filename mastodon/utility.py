@@ -59,6 +59,9 @@ class Mastodon(Internals):
             version_str, (major, minor, patch), worked = "1.0.0", (1, 0, 0), False
         self.mastodon_major, self.mastodon_minor, self.mastodon_patch = major, minor, patch
         self.__store_version_check_worked(worked)
+        if worked:
+            # 2.x also reads the API version from /api/v2/instance/ (row V4).
+            self.__dialect.after_version_fetch(self, fail_hard)
         return version_str
 
     def verify_minimum_version(self, version_str: str, cached: bool = False) -> bool:
@@ -109,11 +112,9 @@ class Mastodon(Internals):
 
     def __pagination_request(self, page, attribute):
         if isinstance(page, list):
-            if not page:
-                return None
-            info = getattr(page, attribute, None)
+            info = getattr(page, attribute, None) if page else None
             if info is None:
-                return None
+                return self.__dialect.end_of_pages(page)
         elif isinstance(page, dict) and "_pagination_method" not in page:
             # An object answer that carries its own pagination (grouped notifications).
             info = getattr(page, attribute, None)
@@ -124,21 +125,22 @@ class Mastodon(Internals):
         else:
             raise MastodonIllegalArgumentError(f"Cannot paginate from a {type(page).__name__}")
         params = dict(info)
+        params.pop("_mastopy_type", None)  # the result type dialect "2" notes in the info
         try:
             method = params.pop("_pagination_method")
             endpoint = params.pop("_pagination_endpoint")
         except KeyError:
             raise MastodonIllegalArgumentError("Not a pagination dict: no method or endpoint") from None
+        caster_for = self.__dialect.decoder.caster_for
         if not params.get("_pagination_offset"):
-            return cast_like_page(self.__api_request(method, endpoint, params), info)
+            return cast_like_page(self.__api_request(method, endpoint, params), info, caster_for)
         # A page of an endpoint that pages by offset: its bookkeeping is not sent, and the
         # page fetched gets its own neighbours the same way.
         paging = OffsetPaging(params.get("_pagination_offset_field"), params.get("_pagination_offset_previous"))
         lang = params.get("_pagination_lang")
-        params = {key: value for key, value in params.items()
-                  if key not in OFFSET_INFO_KEYS and key != "_mastopy_type"}
+        params = {key: value for key, value in params.items() if key not in OFFSET_INFO_KEYS}
         return cast_like_page(self.__api_request(method, endpoint, params, lang_override=lang,
-                                                 offset_paging=paging), info)
+                                                 offset_paging=paging), info, caster_for)
 
     # A page gives a page of the same entities, a result with its own pagination one of its kind;
     # what a pagination info dict leads to is not known before it is fetched.

@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from decorator import decorate
 
-from ._casting import caster_for, remember_result_type
+from ._casting import remember_result_type
 from .errors import MastodonVersionError
 
 # A function given to a decorator that hands back one with the same signature.
@@ -109,7 +109,7 @@ def api_version(created_ver: str, last_changed_ver: Optional[str] = None,
 
         def gate(function: _F, self: Any, *args: Any, **kwargs: Any) -> Any:
             self._Mastodon__check_version(created_ver, last_changed_ver, return_value_ver, function.__name__)
-            return typed(function(self, *args, **kwargs))
+            return typed(self, function(self, *args, **kwargs))
 
         # kwsyntax=True passes the arguments through untouched (no per-call signature binding).
         wrapped = decorate(function, gate, kwsyntax=True)
@@ -133,31 +133,36 @@ class _ResultTyping:
     method's module are all imported by then), never per call.
     """
 
-    __slots__ = ("function", "caster", "annotation")
+    __slots__ = ("function", "casters", "annotation")
 
     def __init__(self, function):
         self.function = function
-        self.caster = _UNRESOLVED
-        self.annotation = None
+        # The client's decoder (one per dialect) → its caster for this method.
+        self.casters = {}
+        self.annotation = _UNRESOLVED
 
-    def __call__(self, result):
-        caster = self.caster
-        if caster is _UNRESOLVED:
-            caster = self._resolve()
+    def __call__(self, client, result):
+        decoder = client._Mastodon__dialect.decoder
+        try:
+            caster = self.casters[decoder]
+        except KeyError:
+            caster = self._resolve(decoder)
         if caster is None or result is None:
             return result
-        caster(result)
+        result = caster(result)
         remember_result_type(result, self.annotation)
         return result
 
-    def _resolve(self):
+    def _resolve(self, decoder):
         import typing
-        try:
-            self.annotation = typing.get_type_hints(self.function).get("return")
-        except Exception:  # an annotation that cannot be resolved casts nothing
-            self.annotation = None
-        self.caster = caster_for(self.annotation) if self.annotation is not None else None
-        return self.caster
+        if self.annotation is _UNRESOLVED:
+            try:
+                self.annotation = typing.get_type_hints(self.function).get("return")
+            except Exception:  # an annotation that cannot be resolved casts nothing
+                self.annotation = None
+        caster = decoder.caster_for(self.annotation) if self.annotation is not None else None
+        self.casters[decoder] = caster
+        return caster
 
 
 def typed_result(function: _F) -> _F:
@@ -165,7 +170,7 @@ def typed_result(function: _F) -> _F:
     typed = _ResultTyping(function)
 
     def call(function: _F, self: Any, *args: Any, **kwargs: Any) -> Any:
-        return typed(function(self, *args, **kwargs))
+        return typed(self, function(self, *args, **kwargs))
     return decorate(function, call, kwsyntax=True)
 
 

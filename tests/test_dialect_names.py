@@ -266,7 +266,7 @@ def test_try_cast_primitives(t, value, expected):
 
 def test_try_cast_recurse_walks_generic_types():
     page = try_cast_recurse(PaginatableList[Status], [{"id": "1"}, {"id": "2"}])
-    assert type(page) is AttribAccessList and [type(item) for item in page] == [Status, Status]
+    assert type(page) is PaginatableList and [type(item) for item in page] == [Status, Status]
     listed = try_cast_recurse(Optional[List[Status]], [{"id": "1"}])
     assert type(listed) is list and type(listed[0]) is Status
     markers = try_cast_recurse(Dict[str, Marker], {"home": {"last_read_id": "3"}})

@@ -63,6 +63,11 @@ BASES = {"AsyncRefresh": "_AsyncRefreshBase"}
 # Cast kinds of ENTITY_FIELDS (repeated in the generated module's prelude).
 ONE, LIST, MAPPING, UNION = 1, 2, 3, 4
 KIND_NAMES = {ONE: "ONE", LIST: "LIST", MAPPING: "MAPPING", UNION: "UNION"}
+# Conversion kinds of FIELD_KINDS (dialect "2" converts by declared type), beside the cast kinds.
+PLAIN, ID, INT, FLOAT, DATE, BOOL, PLAIN_LIST = 0, 5, 6, 7, 8, 9, 10
+CONVERSION_NAMES = {PLAIN: "PLAIN", ID: "ID", INT: "INT", FLOAT: "FLOAT", DATE: "DATE", BOOL: "BOOL",
+                    PLAIN_LIST: "PLAIN_LIST"}
+_SCALAR_KINDS = {"MaybeSnowflakeIdType": ID, "int": INT, "float": FLOAT, "datetime": DATE, "bool": BOOL}
 
 _DICT_ATTRIBUTES = frozenset(name for name in dir(dict) if not name.startswith("_"))
 
@@ -173,6 +178,16 @@ class Field:
         self.nullable = bool(facts.get("nullable"))
         self.annotation = f"Optional[{self.type}]" if self.optional or self.nullable else self.type
         self.skip_reason = None
+        self.moved_path = facts.get("moved_path")
+        self.python_name = facts.get("python_name")
+        if self.cast:
+            self.kind = self.cast[0]
+        elif facts["type"] in LIST_TYPES:
+            self.kind = PLAIN_LIST
+        else:
+            # Only a bare scalar converts: an id typed IdType (or a union of scalars) keeps its
+            # wire value, as Mastodon.py 2.x's casting leaves it.
+            self.kind = _SCALAR_KINDS.get(facts["type"], PLAIN)
 
     @staticmethod
     def _resolve(facts, entities):
@@ -315,6 +330,14 @@ ONE = 1
 LIST = 2
 MAPPING = 3
 UNION = 4
+# The conversion kinds of FIELD_KINDS (what dialect "2" does with a declared field's wire value).
+PLAIN = 0
+ID = 5
+INT = 6
+FLOAT = 7
+DATE = 8
+BOOL = 9
+PLAIN_LIST = 10
 '''
 
 PRELUDE_EXPORTS = [
@@ -323,6 +346,8 @@ PRELUDE_EXPORTS = [
     "PaginationInfo", "_T", "PrimitiveIdType", "IdType", "PathOrFile", "Entity",
     "WebpushCryptoParamsPrivkey", "WebpushCryptoParamsPubkey",
     "ONE", "LIST", "MAPPING", "UNION", "ENTITIES", "ENTITY_NAME_MAP", "ENTITY_FIELDS",
+    "PLAIN", "ID", "INT", "FLOAT", "DATE", "BOOL", "PLAIN_LIST", "FIELD_KINDS", "MOVED_PATHS",
+    "RENAMED_KEYS",
 ]
 
 
@@ -426,10 +451,54 @@ def render_module(entities):
                 lines.append(line)
         lines.append("    ),")
     lines.append("}")
+    lines += render_conversion_tables(entities)
     lines += ["", "__all__ = ["]
     lines += _wrapped_strings(PRELUDE_EXPORTS + [entity.name for entity in entities])
     lines.append("]")
     return "\n".join(lines) + "\n"
+
+
+def render_conversion_tables(entities):
+    """FIELD_KINDS, MOVED_PATHS and RENAMED_KEYS: what dialect "2" needs to decode as 2.x does."""
+    lines = ["", "#: Per entity class, every declared field that is not moved elsewhere, as (wire key, kind):",
+             "#: how dialect \"2\" converts its wire value (PLAIN: kept; ID, INT, FLOAT, DATE, BOOL; PLAIN_LIST:",
+             "#: a list of non-entities; ONE, LIST, MAPPING, UNION: as in ENTITY_FIELDS).",
+             "FIELD_KINDS: Dict[type, Tuple[Tuple[str, int], ...]] = {"]
+    names = {**CONVERSION_NAMES, **KIND_NAMES}
+    for entity in entities:
+        items = [f"({json.dumps(field.key)}, {names[field.kind]})," for field in entity.fields
+                 if not field.moved_path]
+        if not items:
+            lines.append(f"    {entity.name}: (),")
+            continue
+        lines.append(f"    {entity.name}: (")
+        lines += _wrapped_names([item.rstrip(",") for item in items], "       ")
+        lines.append("    ),")
+    lines.append("}")
+    lines += ["#: Fields Mastodon.py 2.x answers from another path when the object lacks them.",
+              "MOVED_PATHS: Dict[type, Dict[str, str]] = {"]
+    for entity in entities:
+        moved = [(field.key, field.moved_path) for field in entity.fields if field.moved_path]
+        if moved:
+            inner = ", ".join(f"{json.dumps(key)}: {json.dumps(path)}" for key, path in moved)
+            line = f"    {entity.name}: {{{inner}}},"
+            if len(line) <= WIDTH:
+                lines.append(line)
+            else:
+                lines.append(f"    {entity.name}: {{")
+                lines += [f"        {json.dumps(key)}: {json.dumps(path)}," for key, path in moved]
+                lines.append("    },")
+    lines.append("}")
+    lines += ["#: Wire keys Mastodon.py 2.x also offers under a Python name: (wire key, python name).",
+              "RENAMED_KEYS: Dict[type, Tuple[Tuple[str, str], ...]] = {"]
+    for entity in entities:
+        renamed = [(field.key, field.python_name) for field in entity.fields if field.python_name]
+        if renamed:
+            lines.append(f"    {entity.name}: (")
+            lines += [f"        ({json.dumps(key)}, {json.dumps(name)})," for key, name in renamed]
+            lines.append("    ),")
+    lines.append("}")
+    return lines
 
 
 def _wrapped_names(items, indent):
