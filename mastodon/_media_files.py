@@ -26,11 +26,22 @@ def guess_type(media_file):
         mime_type = mimetypes.guess_type(media_file)[0]
     return mime_type
 
-def load_media_file(media_file, mime_type=None, file_name=None):
+def text_names_file_or_data(media_file, mime_type):
+    """Mastodon.py 1.8.1's reading of a string given as a media file: a path, unless it names no
+    file and a mime type is given, when the string is the data itself."""
+    if mime_type is not None and not os.path.isfile(media_file):
+        return media_file.encode("utf-8")
+    return media_file
+
+
+def load_media_file(media_file, mime_type=None, file_name=None, text_rule=text_names_file_or_data,
+                    read_error=MastodonIllegalArgumentError):
     """A ``(file_name, file_object, mime_type)`` tuple for a multipart upload.
 
     ``media_file`` is a path (str or PurePath) or raw bytes / a file object (then
-    ``mime_type`` is required). Errors are raised before anything is sent.
+    ``mime_type`` is required). Errors are raised before anything is sent. ``text_rule(text,
+    mime_type)`` says whether a string is a path (returned as is) or data (returned as bytes);
+    ``read_error`` is raised for a file that exists but cannot be read (a dialect's choice).
     """
     if mime_type is not None and not isinstance(mime_type, str):
         raise MastodonIllegalArgumentError(f"mime_type must be a string, not {type(mime_type).__name__}")
@@ -38,21 +49,20 @@ def load_media_file(media_file, mime_type=None, file_name=None):
         media_file = str(media_file)
         if not os.path.isfile(media_file):
             raise _MediaFileNotFoundError(f"Media file not found or not a regular file: {media_file}")
-    if isinstance(media_file, str) and not os.path.isfile(media_file) and mime_type is not None:
-        # Mastodon.py uploads a string that names no file as the data itself.
-        media_file = media_file.encode("utf-8")
+    if isinstance(media_file, str):
+        media_file = text_rule(media_file, mime_type)
     if isinstance(media_file, str):
         path = os.path.abspath(media_file)
         if not os.path.isfile(path):
             raise _MediaFileNotFoundError(f"Media file not found or not a regular file: {media_file}")
         if not os.access(path, os.R_OK):
-            raise MastodonIllegalArgumentError(f"Media file is not readable: {media_file}")
+            raise read_error(f"Media file is not readable: {media_file}")
         mime_type = guess_type(path) or mime_type
         try:
             with open(path, "rb") as handle:
                 media_file = handle.read()
         except OSError as e:
-            raise MastodonIllegalArgumentError(f"Could not read media file {path}: {e}") from e
+            raise read_error(f"Could not read media file {path}: {e}") from e
     elif isinstance(media_file, (bytes, bytearray, memoryview)):
         media_file = bytes(media_file)
     elif not hasattr(media_file, "read"):

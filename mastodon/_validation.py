@@ -106,6 +106,40 @@ def checked_visibility(value):
     return value.lower()
 
 
+def checked_offset(value):
+    """An ``offset`` (int, or a string of digits as the query carries it), or None. Anything else
+    would be sent and then break computing the next page's offset (Mastodon.py 2.3.3 lets a
+    ValueError escape there, after the request)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit()
+                                                                  and value.isascii())):
+        fail(f"offset must be an int, not {type(value).__name__}")
+    return value
+
+
+def refuse_poll_with_media(poll, media_ids):
+    """Mastodon.py 1.8.1's rule (Mastodon before 4.6 refused it too): a poll or media, not both."""
+    if poll is not None and media_ids:
+        fail("Status can have media or poll attached - not both.")
+
+
+def refuse_domain_with_protocol(domain):
+    """Mastodon.py 2.3.3's rule for admin domain blocks: a domain, not a URL."""
+    if isinstance(domain, str) and "://" in domain:
+        fail("Domain should not contain a protocol identifier.")
+
+
+SEARCH_RESULT_TYPES = ("accounts", "hashtags", "statuses")
+
+
+def checked_search_result_type(value):
+    """Mastodon.py 2.3.3's rule for ``search_v2(result_type=)``: None or one of the three kinds."""
+    if value is not None:
+        checked_choice(value, "result_type", SEARCH_RESULT_TYPES)
+    return value
+
+
 def is_path_safe(value):
     """Whether a string id can go into a URL path without changing the path or adding a query."""
     return bool(_PATH_ID_RE.fullmatch(value)) and value not in (".", "..")

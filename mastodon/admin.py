@@ -20,6 +20,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
     AdminRetention, DateTime, IdType, List, NonPaginatableList, Optional, PaginatableList,
     PreviewCard, PrimitiveIdType, Rule, Status, Tag, Union,
 )
+from ._binding import rebinding
 from .reports import _REPORT_CATEGORIES
 from ._validation import (
     checked_choice as _checked_choice, checked_expiry as _checked_expiry, checked_flag as _checked_flag,
@@ -362,10 +363,12 @@ class Mastodon(Internals):
 
         ``severity`` is ``noop``, ``silence`` (the server's default) or ``suspend``; ``reject_media``
         and ``reject_reports`` drop its media and reports; ``obfuscate`` hides the domain name in
-        the public list. The domain is sent exactly as given. Every argument is checked before
+        the public list. The domain is sent exactly as given (dialect ``"2"`` refuses one
+        containing ``://``, as Mastodon.py 2.3.3 does). Every argument is checked before
         sending; a bad one raises :class:`MastodonIllegalArgumentError`.
         """
         domain = _checked_text(domain, "domain", required=True)
+        self.__dialect.check_admin_block_domain(domain)
         options = self.__domain_block_params(severity, reject_media, reject_reports, private_comment,
                                              public_comment, obfuscate)
         params = self.__generate_params(dict(domain=domain, **options))
@@ -385,9 +388,11 @@ class Mastodon(Internals):
             severity, reject_media, reject_reports, private_comment, public_comment, obfuscate))
         return self.__api_request("PUT", f"/api/v1/admin/domain_blocks/{id}", params)
 
+    @rebinding
     @api_version("4.0.0", "4.0.0", _DICT_VERSION_ADMIN_DOMAIN_BLOCK)
     def admin_delete_domain_block(self, id: Optional[Union[AdminDomainBlock, IdType]] = None) -> None:
-        """Lift a domain block. A missing id raises :class:`MastodonIllegalArgumentError`. Returns None."""
+        """Lift a domain block. A missing id raises :class:`MastodonIllegalArgumentError` (in dialect
+        ``"2"`` the TypeError of Mastodon.py 2.x, where ``id`` is required). Returns None."""
         id = _checked_id(self.__unpack_id(id))
         self.__api_request("DELETE", f"/api/v1/admin/domain_blocks/{id}")
 

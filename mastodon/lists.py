@@ -25,15 +25,19 @@ class _DefaultFalse(int):
         return "False"
 
 
-# Mastodon.py 1.8.1 sent only the title; the 2.x options go out only when the caller gives them,
-# so an old-style call neither changes nor resets them.
+# Mastodon.py 1.8.1 sent only the title; in dialect "1.8" the 2.x options go out only when the
+# caller gives them, so an old-style call neither changes nor resets them. Dialect "2" sends
+# 2.3.3's defaults for them (the dialect's list_option_defaults).
 _REPLIES_POLICY_DEFAULT = _DefaultStr("list")
 # Declared a bool for the signatures: it is one in every use (bool itself cannot be subclassed).
 _EXCLUSIVE_DEFAULT = cast(bool, _DefaultFalse(0))
 
 
-def _given(value):
-    return None if value is _REPLIES_POLICY_DEFAULT or value is _EXCLUSIVE_DEFAULT else value
+def _given(value, name, defaults):
+    """An option as given, or, left out, what ``defaults`` (the dialect's) sends for it."""
+    if value is _REPLIES_POLICY_DEFAULT or value is _EXCLUSIVE_DEFAULT:
+        return defaults.get(name)
+    return value
 
 
 class Mastodon(Internals):
@@ -65,10 +69,13 @@ class Mastodon(Internals):
 
         ``replies_policy`` (``'list'``, ``'followed'`` or ``'none'``) decides which replies show in
         the list's timeline; ``exclusive`` hides the list's members from the home timeline. Both
-        are sent only when given (the server's defaults are the same).
+        are sent only when given (the server's defaults are the same); dialect ``"2"`` always
+        sends them, ``list`` and False by default, as Mastodon.py 2.3.3 does.
         """
-        params = self.__generate_params(dict(title=title, replies_policy=_given(replies_policy),
-                                             exclusive=_given(exclusive)))
+        defaults = self.__dialect.list_option_defaults
+        params = self.__generate_params(dict(title=title,
+                                             replies_policy=_given(replies_policy, "replies_policy", defaults),
+                                             exclusive=_given(exclusive, "exclusive", defaults)))
         return self.__api_request("POST", "/api/v1/lists", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)
@@ -78,11 +85,14 @@ class Mastodon(Internals):
         """Rename a list and change its options; returns the updated UserList.
 
         ``replies_policy`` and ``exclusive`` are sent only when given, so leaving them out keeps
-        their current values.
+        their current values (dialect ``"2"``, as Mastodon.py 2.3.3, sends ``list`` and False
+        then, resetting them).
         """
         id = self.__unpack_id(id)
-        params = self.__generate_params(dict(title=title, replies_policy=_given(replies_policy),
-                                             exclusive=_given(exclusive)))
+        defaults = self.__dialect.list_option_defaults
+        params = self.__generate_params(dict(title=title,
+                                             replies_policy=_given(replies_policy, "replies_policy", defaults),
+                                             exclusive=_given(exclusive, "exclusive", defaults)))
         return self.__api_request("PUT", f"/api/v1/lists/{id}", params)
 
     @api_version("2.1.0", "2.1.0", _DICT_VERSION_LIST)

@@ -10,7 +10,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
     IdType, MediaAttachment, Optional, PathOrFile, Tuple, Union,
 )
 from .errors import MastodonAPIError, MastodonVersionError
-from ._media_files import format_focus
+from ._media_files import format_focus, load_media_file
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_MEDIA, api_version
 
@@ -43,16 +43,20 @@ class Mastodon(Internals):
         most ``synchronous_timeout`` seconds. Each wait is logged at INFO on the ``mastodon`` logger
         and announced to ``progress_callback(media, seconds_waited)`` (the attachment as last
         fetched); an exception the callback raises ends the wait. Raises MastodonFileNotFoundError or
-        MastodonIllegalArgumentError for bad input (nothing sent), MastodonAPIError when the server
+        MastodonIllegalArgumentError for bad input (nothing sent; in dialect ``"2"``, as in
+        Mastodon.py 2.3.3, a string is always a path and an unreadable file raises
+        MastodonIOError), MastodonAPIError when the server
         fails to process the file or the wait times out; rate-limit and network errors propagate.
         """
-        files = {"file": self.__load_media_file(media_file, mime_type, file_name)}
+        # How a string naming no file reads, and what an unreadable file raises, is the dialect's.
+        options = self.__dialect.media_file_options
+        files = {"file": load_media_file(media_file, mime_type, file_name, **options)}
         if focus is not None:
             focus = format_focus(focus)
         if thumbnail is not None:
             if not self.__version_at_least("3.2.0"):
                 raise MastodonVersionError("Thumbnail requires version > 3.2.0")
-            files["thumbnail"] = self.__load_media_file(thumbnail, thumbnail_mime_type)
+            files["thumbnail"] = load_media_file(thumbnail, thumbnail_mime_type, **options)
         params = {key: value for key, value in (("description", description), ("focus", focus))
                   if value is not None}
 

@@ -386,10 +386,12 @@ class Mastodon(Internals):
                                  quote_events: Optional[bool] = None,
                                  quoted_update_events: Optional[bool] = None) -> WebPushSubscription:
         """Change which alerts (and, with ``policy``, whose notifications) the current push
-        subscription receives. Returns the WebPushSubscription."""
+        subscription receives. Returns the WebPushSubscription.
+
+        Dialect ``"2"`` also sends ``policy`` itself (``all`` when left out), as Mastodon.py 2.3.3."""
         if policy not in _POLICIES:
             raise MastodonIllegalArgumentError(f"Invalid policy {policy!r}: must be one of {', '.join(_POLICIES)}")
-        params: Dict[str, Any] = {}
+        params: Dict[str, Any] = dict(self.__dialect.push_update_policy_params(policy))
         flags = dict(follow_events=follow_events, favourite_events=favourite_events, reblog_events=reblog_events,
                      mention_events=mention_events, poll_events=poll_events,
                      follow_request_events=follow_request_events, update_events=update_events,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .return_types import (  # noqa: F401 (used in annotations)
     Account, IdType, Optional, PaginatableList, Relationship, Union,
 )
+from ._binding import rebinding
 from .errors import MastodonIllegalArgumentError
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_ACCOUNT, _DICT_VERSION_RELATIONSHIP, api_version
@@ -35,15 +36,18 @@ class Mastodon(Internals):
         params = self.__generate_params(dict(max_id=max_id, min_id=min_id, since_id=since_id, limit=limit))
         return self.__api_request("GET", "/api/v1/domain_blocks", params)
 
+    @rebinding
     @api_version("1.4.0", "1.4.0", "1.4.0")
     def domain_block(self, domain: Optional[str] = None) -> None:
         """Hide everything from ``domain`` (e.g. ``'example.com'``) from the logged-in user.
 
-        A missing domain raises MastodonIllegalArgumentError before anything is sent.
+        A missing domain raises MastodonIllegalArgumentError before anything is sent (in dialect
+        ``"2"`` the TypeError of Mastodon.py 2.x, where ``domain`` is required).
         """
         params = self.__generate_params(dict(domain=_checked_domain(domain)))
         self.__api_request("POST", "/api/v1/domain_blocks", params)
 
+    @rebinding
     @api_version("1.4.0", "1.4.0", "1.4.0")
     def domain_unblock(self, domain: Optional[str] = None) -> None:
         """Undo a domain block.

@@ -58,6 +58,8 @@ class Mastodon(Internals):
         (Mastodon 2.8.0+, else MastodonVersionError); ``exclude_unreviewed`` hides hashtags the
         staff has not reviewed (Mastodon 3.0.0+, not sent to older servers).
         """
+        # 1.8.1 sends any result_type; 2.3.3 refuses all but the three kinds before sending.
+        self.__dialect.check_search_result_type(result_type)
         self.__ensure_search_params_acceptable(account_id, offset, min_id, max_id)
         unreviewed = exclude_unreviewed if self.__version_at_least("3.0.0") else None
         params = self.__generate_params(dict(

@@ -12,6 +12,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
     StatusSource, Translation, Tuple, Union,
 )
 from .errors import MastodonIllegalArgumentError, MastodonNetworkError, MastodonVersionError, _NotAStatusError
+from ._binding import rebinding
 from ._media_files import format_focus
 from ._validation import checked_visibility
 from .internals import Mastodon as Internals
@@ -149,13 +150,14 @@ class Mastodon(Internals):
                     raise MastodonIllegalArgumentError(f"Invalid media id: {media_id!r}")
                 unpacked.append(media_id)
             media_ids = unpacked
-        if poll is not None and media_ids:
-            raise MastodonIllegalArgumentError("Status can have media or poll attached - not both.")
+        self.__dialect.check_poll_with_media(poll, media_ids)
 
         visibility = checked_visibility(visibility)
+        use_json = poll is not None or media_attributes is not None
 
+        # Left out (None) by Mastodon.py 1.8.1, sent as '0' by 2.3.3.
         if sensitive is False:
-            sensitive = None
+            sensitive = self.__dialect.status_sensitive_false
 
         params = self.__generate_params(
             dict(status=status, in_reply_to_id=in_reply_to_id, media_ids=media_ids, sensitive=sensitive,
@@ -163,9 +165,8 @@ class Mastodon(Internals):
                  content_type=content_type, scheduled_at=scheduled_at, poll=poll, quote_id=quote_id,
                  quoted_status_id=quoted_status_id, quote_approval_policy=quote_approval_policy,
                  media_attributes=media_attributes),
-            for_json=media_attributes is not None)
+            for_json=self.__dialect.status_plain_list_keys(use_json, media_attributes))
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
-        use_json = poll is not None or media_attributes is not None
 
         if edit is not None:
             return self.__api_request("PUT", f"/api/v1/statuses/{self.__unpack_id(edit)}", params,
@@ -248,6 +249,7 @@ class Mastodon(Internals):
         """Post a public status with just this text. Returns the Status."""
         return self.status_post(status)
 
+    @rebinding
     @api_version("1.0.0", "2.8.0", _DICT_VERSION_STATUS)
     def status_reply(self, to_status: Union[Status, Dict[str, Any]], status: str,
                      in_reply_to_id: Optional[Union[Status, IdType]] = None,
@@ -297,6 +299,7 @@ class Mastodon(Internals):
             strict_content_type=strict_content_type, quoted_status_id=quoted_status_id,
             quote_approval_policy=quote_approval_policy)
 
+    @rebinding
     @api_version("3.5.0", "3.5.0", _DICT_VERSION_STATUS)
     def status_update(self, id: Union[Status, IdType], status: Optional[str] = None, spoiler_text: Optional[str] = None,
                       sensitive: Optional[bool] = None,

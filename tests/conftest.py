@@ -35,6 +35,18 @@ def api(make_api):
     return make_api()
 
 
+@pytest.fixture(params=["1.8", "2"])
+def dialect(request):
+    """Each dialect in turn (issue 15), for the request tables that must send the same in both."""
+    return request.param
+
+
+@pytest.fixture
+def dialect_api(make_api, dialect):
+    """The ``api`` client, built once per dialect (see ``dialect``)."""
+    return make_api(dialect=dialect)
+
+
 @pytest.fixture
 def sse():
     """A local SSE server (tests/sse_server.py)."""

@@ -288,18 +288,23 @@ def case_id(case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
-def test_sends_exactly_and_returns_the_parsed_answer(api, server, case):
+def test_sends_exactly_and_returns_the_parsed_answer(dialect_api, dialect, server, case):
+    """The same request in both dialects; the values written above are dialect "1.8"'s (ids as
+    ints), so the result is compared there only."""
     name, args, kwargs, verb, path, query, form, source = case
+    if dialect == "2" and name == "admin_create_domain_block" and "://" in args[0]:
+        pytest.skip("row W11: dialect 2 refuses the domain (tests/test_dialect_wire.py)")
     answer(server, verb, path, source)
-    result = call(api, name, *args, **kwargs)
+    result = call(dialect_api, name, *args, **kwargs)
     assert_sent(server, verb, path, query=query, form=form)
-    assert_fields(result, EXPECTED[source])
+    if dialect == "1.8":
+        assert_fields(result, EXPECTED[source])
 
 
 @pytest.mark.parametrize("name, args, verb, path, source", NONE_CASES, ids=[c[0] for c in NONE_CASES])
-def test_deletes_return_none(api, server, name, args, verb, path, source):
+def test_deletes_return_none(dialect_api, server, name, args, verb, path, source):
     answer(server, verb, path, source)
-    assert call(api, name, *args) is None
+    assert call(dialect_api, name, *args) is None
     assert_sent(server, verb, path)
 
 

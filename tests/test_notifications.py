@@ -37,9 +37,9 @@ def test_notifications_list_sends_nothing_extra_and_parses_page(api, server):
     (dict(max_id=datetime.datetime(2026, 1, 1, tzinfo=UTC)),
      [("max_id", str((int(datetime.datetime(2026, 1, 1, tzinfo=UTC).timestamp()) << 16) * 1000))]),
 ])
-def test_notifications_query(api, server, kwargs, query):
+def test_notifications_query(dialect_api, server, kwargs, query):
     server.fixture("GET_api_v1_notifications_200")
-    api.notifications(**kwargs)
+    dialect_api.notifications(**kwargs)
     assert server.last.query == query
 
 
@@ -53,9 +53,9 @@ def test_notifications_mentions_only_on_old_server_excludes_other_types(make_api
 @pytest.mark.parametrize("kwargs", [dict(mentions_only=True, types=["mention"]),
                                     dict(mentions_only=False, exclude_types=["follow"]),
                                     dict(mentions_only=True, types=[], id=3)])
-def test_notifications_mentions_only_conflicts_send_nothing(api, server, kwargs):
+def test_notifications_mentions_only_conflicts_send_nothing(dialect_api, server, kwargs):
     with pytest.raises(MastodonIllegalArgumentError):
-        api.notifications(**kwargs)
+        dialect_api.notifications(**kwargs)
     assert server.requests == []
 
 

@@ -19,12 +19,12 @@ PAGINATED = [("mutes", "/api/v1/mutes"), ("blocks", "/api/v1/blocks"),
 
 
 @pytest.mark.parametrize("name,path", PAGINATED, ids=[p[0] for p in PAGINATED])
-def test_paginated_lists_send_only_given_params(server, api, name, path):
+def test_paginated_lists_send_only_given_params(server, dialect_api, name, path):
     server.fixture(f"GET_api_v1_{name}_200")
-    result = getattr(api, name)()
+    result = getattr(dialect_api, name)()
     assert_sent(server, "GET", path)
     assert isinstance(result, list)
-    getattr(api, name)(max_id={"id": 30}, min_id=10, since_id=5, limit=2)
+    getattr(dialect_api, name)(max_id={"id": 30}, min_id=10, since_id=5, limit=2)
     assert server.last.query == [("max_id", "30"), ("min_id", "10"), ("since_id", "5"), ("limit", "2")]
 
 

@@ -96,15 +96,19 @@ SIMPLE = [
 
 
 @pytest.mark.parametrize("call,method,path,query,form,fixture_name", SIMPLE)
-def test_simple_method_sends_exactly_this(server, api, call, method, path, query, form, fixture_name):
+def test_simple_method_sends_exactly_this(server, dialect_api, dialect, call, method, path, query, form,
+                                          fixture_name):
+    """The same request in both dialects; the result (ids as ints) is dialect "1.8"'s."""
     if fixture_name:
         server.fixture(fixture_name, path=path, method=method)
         expected = fixture_body(fixture_name)
     else:
         expected = [STATUS] if path == "/api/v1/statuses" else {"content": "Hallo", "detected_source_language": "en"}
         server.route(method, path, Response(200, expected))
-    result = call(api)
+    result = call(dialect_api)
     assert_sent(server, method, path, query=query, form=form)
+    if dialect != "1.8":
+        return
     if isinstance(expected, dict):
         assert isinstance(result, AttribAccessDict)
         if "id" in expected:
