@@ -229,7 +229,8 @@ class Mastodon(Internals):
 
         ``visibility`` is one of ``public``, ``unlisted``, ``private``, ``direct``; ``media_ids`` are
         ids (or MediaAttachments) from :meth:`media_post`; ``poll`` comes from :meth:`make_poll`
-        (a status cannot have both). ``scheduled_at`` is a datetime. ``idempotency_key`` is sent as
+        (a status cannot have both in dialect ``"1.8"``; dialect ``"2"`` sends both, and always
+        sends ``sensitive``, as Mastodon.py 2.3.3). ``scheduled_at`` is a datetime. ``idempotency_key`` is sent as
         the ``Idempotency-Key`` header: the server then posts the status only once, and the library
         retries a request whose connection dropped. ``quote_id`` needs feature set ``fedibird``,
         ``content_type`` feature set ``pleroma`` (or ``strict_content_type=True``).
@@ -264,7 +265,8 @@ class Mastodon(Internals):
                      quote_approval_policy: Optional[str] = None) -> Status:
         """Reply to ``to_status`` (a Status), mentioning its author and, unless ``untag``, everyone it
         mentions except you. Visibility and content warning are taken from the status when not given.
-        ``in_reply_to_id`` is ignored (the reply always goes to ``to_status``).
+        ``in_reply_to_id`` is ignored (the reply always goes to ``to_status``). In dialect ``"2"``
+        the arguments bind as in Mastodon.py 2.x: the third positional is ``media_ids``.
 
         Returns the new Status. A ``to_status`` that is not a status raises a TypeError (which is also
         a MastodonIllegalArgumentError) before anything is sent.
@@ -311,6 +313,7 @@ class Mastodon(Internals):
 
         ``media_attributes`` is a list of dicts from :meth:`generate_media_edit_attributes`
         (the request is then sent as JSON). Raises MastodonIllegalArgumentError for invalid input.
+        In dialect ``"2"`` ``status`` is required, as in Mastodon.py 2.x (TypeError without it).
         """
         return self.__status_internal(
             status, media_ids=media_ids, sensitive=sensitive, spoiler_text=spoiler_text, poll=poll, edit=id,
