@@ -87,6 +87,97 @@ def _text_is_path(media_file, mime_type):
     return media_file
 
 
+# -- Versions, instance, OAuth discovery, feed availability (rows V4, V5, V8, V9, V10, T4-T6,
+# W5-W10, X6) --------------------------------------------------------------------------------
+# Each dialect-2 strategy calls a private client method (named as the client's mixins name
+# theirs, ``_Mastodon__...``) in the area module that owns the behaviour; the dialect-1.8 ones
+# do what Mastodon.py 1.8.1 does, most of them nothing.
+
+
+def _nothing(*args):
+    """Dialect "1.8" of a step Mastodon.py 1.8.1 does not have."""
+
+
+def _read_api_version(client, fail_hard):
+    """V4, dialect "2": after the version, read ``api_versions`` from ``/api/v2/instance/``."""
+    client._Mastodon__read_api_version(fail_hard)
+
+
+def _fetch_version_once(client):
+    """V5, dialect "2": fetch the server version first when nothing has fetched or given it."""
+    client._Mastodon__fetch_version_once()
+
+
+def _started_now(now):
+    """V8, dialect "1.8": the rate-limit reset and last call start at the current time."""
+    return now
+
+
+def _unknown(now):
+    """V8, dialect "2" (2.3.3): they start unknown (None)."""
+    return None
+
+
+def _instance_v1(client):
+    """V9/T4, dialect "1.8": ``instance()`` is ``GET /api/v1/instance/``."""
+    return client._Mastodon__instance_v1_answer()
+
+
+def _instance_by_version(client):
+    """V9/T4, dialect "2": the v2 instance on servers from 4.0.0 on, else the v1 one."""
+    return client._Mastodon__instance_by_version()
+
+
+def _suggestions_v1(client):
+    """V10/T5, dialect "1.8": ``suggestions()`` is ``GET /api/v1/suggestions``."""
+    return client._Mastodon__suggestions_v1_answer()
+
+
+def _suggested_accounts(client):
+    """V10/T5, dialect "2": the accounts of ``/api/v2/suggestions`` from 3.4.0 on."""
+    return client._Mastodon__suggested_accounts()
+
+
+def _warn_if_feed_unavailable(client, feed, local, remote):
+    """W5/W6/X6, dialect "2": read ``timelines_access`` once and warn when the feed is closed."""
+    client._Mastodon__warn_if_feed_unavailable(feed, local, remote)
+
+
+def _streaming_from_instance(client):
+    """W6, dialect "1.8": the streaming URL ``instance()`` names (asked at every stream)."""
+    return client._Mastodon__streaming_url_from_instance()
+
+
+def _streaming_from_v1_else_v2(client):
+    """W6, dialect "2": the feed check, then the streaming URL of instance v1, else of v2."""
+    return client._Mastodon__streaming_url_v1_else_v2()
+
+
+def _cached_oauth_metadata(client):
+    """W7/T6, dialect "1.8": the OAuth metadata only if the caller fetched it (no request)."""
+    return client._Mastodon__caches.oauth_info
+
+
+def _discovered_oauth_metadata(client):
+    """W7/T6, dialect "2": the OAuth metadata, fetched once per client."""
+    return client._Mastodon__oauth_metadata()
+
+
+def _fixed_oauth_endpoint(client, key, path, allow_http):
+    """W7, dialect "1.8": ``log_in`` and ``revoke_access_token`` post to the API's own path."""
+    return path, None
+
+
+def _discovered_oauth_endpoint(client, key, path, allow_http):
+    """W7, dialect "2": the absolute URL the server's OAuth metadata names (checked)."""
+    return client._Mastodon__discovered_oauth_url(key, path, allow_http), ""
+
+
+def _refuse_password_grant(client):
+    """W9, dialect "2": refuse the password grant a 4.4.0+ server does not offer."""
+    client._Mastodon__refuse_unoffered_password_grant()
+
+
 @dataclass(frozen=True)
 class Dialect:
     """One dialect's value for every implemented row of DIALECTS.md (row ids in the comments)."""
@@ -128,6 +219,35 @@ class Dialect:
     #: (how a string that names no file is read, which error an unreadable file raises).
     media_file_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
+    # -- Versions, instance, OAuth discovery, feed availability (V4, V5, V8, V9, V10, T4-T6,
+    # W5-W10, X6) -----------------------------------------------------------------------------
+    #: V4: ``f(client, fail_hard)`` run once ``retrieve_mastodon_version`` has read the version.
+    after_version_fetch: Callable[[Any, bool], None] = _nothing
+    #: V5: ``f(client)`` run before a method that switches endpoints compares server versions.
+    before_version_switch: Callable[[Any], None] = _nothing
+    #: V5/W10: what ``version_check_worked`` becomes when the constructor is given
+    #: ``mastodon_version`` (1.8.1: unchanged, None; 2.x counts the given version as known).
+    given_version_worked: Optional[bool] = None
+    #: V8: ``f(now)`` → the start value of ``ratelimit_reset`` and ``ratelimit_lastcall``.
+    ratelimit_start: Callable[[float], Optional[float]] = _started_now
+    #: V9/T4: ``f(client)`` → the answer of ``instance()``.
+    instance: Callable[[Any], Any] = _instance_v1
+    #: V10/T5: ``f(client)`` → the answer of ``suggestions()``.
+    suggestions: Callable[[Any], Any] = _suggestions_v1
+    #: W5/W6/X6: ``f(client, feed, local, remote)`` run before a public feed is read.
+    feed_check: Callable[[Any, str, bool, bool], None] = _nothing
+    #: W6: ``f(client)`` → the streaming URL the server names (None: the API's own).
+    streaming_url: Callable[[Any], Optional[str]] = _streaming_from_instance
+    #: W7/T6: ``f(client)`` → the OAuth metadata ``auth_request_url`` uses (None: none).
+    oauth_metadata: Callable[[Any], Optional[Mapping]] = _cached_oauth_metadata
+    #: W7: ``f(client, metadata key, default path, allow_http)`` → ``(endpoint,
+    #: base_url_override)`` of the request core for ``log_in`` / ``revoke_access_token``.
+    oauth_endpoint: Callable[[Any, str, str, bool], Tuple[str, Optional[str]]] = _fixed_oauth_endpoint
+    #: W7: the error text for an OAuth endpoint that is not https (field: url).
+    oauth_http_error: str = "OAuth endpoint {url} is not https (pass allow_http=True to accept it)"
+    #: W9: ``f(client)`` run before a password grant is sent.
+    password_grant_check: Callable[[Any], None] = _nothing
+
     def version_check_mode_for(self, given: str) -> str:
         """The ``version_check_mode`` a client uses when the constructor was given ``given``."""
         return self.version_check_mode if given is VERSION_CHECK_MODE_DEFAULT else given
@@ -160,6 +280,18 @@ DIALECTS: Dict[str, Dialect] = {
         check_admin_block_domain=_refuse_domain_with_protocol,
         check_search_result_type=_check_search_result_type,
         media_file_options=MappingProxyType({"text_rule": _text_is_path, "read_error": MastodonIOError}),
+        after_version_fetch=_read_api_version,
+        before_version_switch=_fetch_version_once,
+        given_version_worked=True,
+        ratelimit_start=_unknown,
+        instance=_instance_by_version,
+        suggestions=_suggested_accounts,
+        feed_check=_warn_if_feed_unavailable,
+        streaming_url=_streaming_from_v1_else_v2,
+        oauth_metadata=_discovered_oauth_metadata,
+        oauth_endpoint=_discovered_oauth_endpoint,
+        oauth_http_error="OAuth URLs must use with https.",
+        password_grant_check=_refuse_password_grant,
     ),
 }
 
@@ -169,7 +301,8 @@ DEFAULT = "1.8"
 #: The rows of DIALECTS.md dialect "2" implements (docs/dialects.rst marks the same ones; V2
 #: follows from V1's default).
 IMPLEMENTED_ROWS = frozenset({"V1", "V2", "V3", "V6", "V7",
-                              "S2", "S3", "S4", "S5", "S6", "W1", "W2", "W3", "W4", "W11", "W12"})
+                              "S2", "S3", "S4", "S5", "S6", "W1", "W2", "W3", "W4", "W11", "W12",
+                              "V4", "V5", "V8", "V9", "V10", "T4", "T5", "T6", "W5", "W6", "W7", "W9", "W10", "X6"})
 
 
 def _allowed():

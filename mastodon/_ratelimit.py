@@ -186,6 +186,10 @@ class ClockOffset:
         return offset, offset
 
 
+def _started_now(now):
+    return now
+
+
 class RateLimiter:
     """The budget of one client: ``limit`` calls per window, ``remaining`` of them until ``reset``
     (epoch seconds, local clock), and the time of the last call. ``method`` is one of
@@ -208,7 +212,7 @@ class RateLimiter:
     def sleep(seconds):
         time.sleep(seconds)
 
-    def __init__(self, method="wait", pacefactor=1.1, limit=300):
+    def __init__(self, method="wait", pacefactor=1.1, limit=300, start=None):
         if method not in MODES:
             raise MastodonIllegalArgumentError("Invalid ratelimit method.")
         self.method = method
@@ -217,8 +221,10 @@ class RateLimiter:
         self.pacefactor = pacefactor
         self.limit = limit
         self.remaining = limit
-        self.reset = self.clock()
-        self.lastcall = self.reset
+        # ``start(now)`` gives the start value of ``reset`` and ``lastcall``: the current time
+        # (Mastodon.py 1.8.1) or None, unknown until an answer tells (2.3.3; row V8). None reads
+        # as long past wherever the limiter computes with them.
+        self.reset = self.lastcall = (start or _started_now)(self.clock())
         # Seconds after ``reset`` until the window has ended for certain (see ClockOffset).
         self._caution = 0.0
         self.in_flight = 0
@@ -299,12 +305,13 @@ class RateLimiter:
         if self.remaining <= 0:
             return self._reset_for_certain() + RESET_MARGIN - now
         share = (self._reset_for_certain() - now) / self.remaining
-        return (share - (now - self.lastcall)) / self.pacefactor
+        lastcall = self.lastcall if self.lastcall is not None else -math.inf
+        return (share - (now - lastcall)) / self.pacefactor
 
     def _reset_for_certain(self):
         # Pacing aims past every reset the server's clock allows, so that calls made after the
         # likely reset also narrow the clock offset down (ClockOffset's reset bounds).
-        return self.reset + self._caution
+        return (self.reset if self.reset is not None else -math.inf) + self._caution
 
     def _start_window_if_over(self, now):
         """Past the reset, assume the full budget of the next window until an answer tells its
@@ -392,7 +399,7 @@ class RateLimiter:
             return wait
         with self._lock:
             reset = self.reset
-        if reset > now:
+        if reset is not None and reset > now:
             return reset - now + RESET_MARGIN
         if header_epoch(header_text(headers, "X-RateLimit-Reset")) is not None:
             # The window this answer counted against has just ended: try again right away.

@@ -9,7 +9,7 @@ class Caches:
     """Server facts and login facts fetched once and reused."""
 
     __slots__ = ("instance_v1", "instance_v2", "oauth_info", "logged_in_id",
-                 "trusted_hosts", "path_forms", "server_is_other")
+                 "trusted_hosts", "path_forms", "server_is_other", "feeds_checked")
 
     def __init__(self):
         self.clear()
@@ -28,3 +28,5 @@ class Caches:
         self.path_forms = {}
         #: Whether the server's version string says it is not Mastodon (None: not known).
         self.server_is_other = None
+        #: The public feeds whose availability (``timelines_access``) was checked: dialect "2".
+        self.feeds_checked = set()

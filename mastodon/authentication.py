@@ -125,7 +125,8 @@ class Mastodon(Internals):
 
         self.__pkce_verifier = None
         self.__caches = Caches()
-        self.__ratelimiter = RateLimiter(ratelimit_method, ratelimit_pacefactor)
+        self.__ratelimiter = RateLimiter(ratelimit_method, ratelimit_pacefactor,
+                                         start=self.__dialect.ratelimit_start)
         self.__ratelimiter.callback = ratelimit_callback
         self.request_timeout = request_timeout
 
@@ -163,6 +164,9 @@ class Mastodon(Internals):
                 except MastodonVersionError:
                     raise MastodonVersionError("Bad version specified") from None
                 self.mastodon_major, self.mastodon_minor, self.mastodon_patch = major, minor, patch
+                # 2.x counts a given version as known: no lazy fetch, no re-fetch after log_in
+                # (rows V5, W10); 1.8.1 leaves the flag unset.
+                self.__store_version_check_worked(self.__dialect.given_version_worked)
 
 
     def __check_base_url(self, file_base_url, path, base_url):
@@ -232,10 +236,12 @@ class Mastodon(Internals):
                          skip_server_info: bool = False, allow_http: bool = False, use_pkce: bool = False) -> str:
         """The URL to send a user to so that they authorise this app.
 
-        No request is made. With ``use_pkce`` a PKCE (S256) challenge is added; the matching
-        verifier is kept and sent by the next :meth:`log_in` with a ``code``. When the server's
-        OAuth metadata is already cached (see :meth:`oauth_authorization_server_info`) and
-        ``skip_server_info`` is False, its ``authorization_endpoint`` is used.
+        No request is made (in dialect ``"2"``, as in Mastodon.py 2.x, the server's OAuth
+        metadata is fetched first, once per client, unless ``skip_server_info``). With
+        ``use_pkce`` a PKCE (S256) challenge is added; the matching verifier is kept and sent by
+        the next :meth:`log_in` with a ``code``. When the server's OAuth metadata is known (see
+        :meth:`oauth_authorization_server_info`) and ``skip_server_info`` is False, its
+        ``authorization_endpoint`` is used; it must be https unless ``allow_http``.
         """
         if client_id is None:
             client_id = self.client_id
@@ -252,8 +258,8 @@ class Mastodon(Internals):
             params["code_challenge_method"] = "S256"
 
         authorize_url = self.api_base_url + "/oauth/authorize"
-        info = self.__caches.oauth_info
-        if not skip_server_info and info and info.get("authorization_endpoint"):
+        info = None if skip_server_info else self.__dialect.oauth_metadata(self)
+        if info and info.get("authorization_endpoint"):
             authorize_url = self.__checked_oauth_url(info["authorization_endpoint"], allow_http)
         return authorize_url + "?" + urlencode(params)
 
@@ -261,7 +267,7 @@ class Mastodon(Internals):
         url = self.__protocolize(url)
         parts = urlsplit(url)
         if parts.scheme != "https" and not allow_http:
-            raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is not https (pass allow_http=True to accept it)")
+            raise MastodonIllegalArgumentError(self.__dialect.oauth_http_error.format(url=url))
         if "?" in url or "#" in url or "@" in parts.netloc:
             raise MastodonIllegalArgumentError(f"OAuth endpoint {url} is malformed")
         return url
@@ -281,6 +287,7 @@ class Mastodon(Internals):
             params = dict(username=username, password=password, redirect_uri=redirect_uri)
             grant_type = "password"
             failure = "Invalid user name, password, or redirect_uris"
+            self.__dialect.password_grant_check(self)
         elif code is not None:
             params = dict(code=code, redirect_uri=redirect_uri)
             grant_type = "authorization_code"
@@ -295,6 +302,7 @@ class Mastodon(Internals):
         else:
             raise MastodonIllegalArgumentError("Invalid arguments given. username and password or code are required.")
 
+        endpoint, base_url = self.__dialect.oauth_endpoint(self, "token_endpoint", "/oauth/token", allow_http)
         params = self.__generate_params(params)
         params["grant_type"] = grant_type
         params["client_id"] = self.client_id
@@ -302,7 +310,8 @@ class Mastodon(Internals):
         params["scope"] = " ".join(scopes)
 
         try:
-            response = self.__api_request("POST", "/oauth/token", params, do_ratelimiting=False)
+            response = self.__api_request("POST", endpoint, params, do_ratelimiting=False,
+                                          base_url_override=base_url)
             if not isinstance(response, dict) or not isinstance(response.get("access_token"), str):
                 raise MastodonAPIError("the token answer holds no access token")
         except Exception as e:
@@ -372,8 +381,9 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("Not logged in, do not have a token to revoke.")
         if self.client_id is None or self.client_secret is None:
             raise MastodonIllegalArgumentError("Client authentication (id + secret) is required to revoke tokens.")
+        endpoint, base_url = self.__dialect.oauth_endpoint(self, "revocation_endpoint", "/oauth/revoke", allow_http)
         params = dict(client_id=self.client_id, client_secret=self.client_secret, token=self.access_token)
-        self.__api_request("POST", "/oauth/revoke", params)
+        self.__api_request("POST", endpoint, params, base_url_override=base_url)
         self.access_token = None
         self.__caches.logged_in_id = None
 
@@ -396,6 +406,49 @@ class Mastodon(Internals):
             info = AttribAccessDict()
         self.__caches.oauth_info = info
         return info
+
+    # -----------------------------------------------------------------------------------------
+    # OAuth discovery (dialect "2": rows W7, W9, T6)
+
+    def __oauth_metadata(self):
+        """The server's OAuth metadata, fetched once per client (empty when it has none)."""
+        info = self.__caches.oauth_info
+        return info if info is not None else self.oauth_authorization_server_info()
+
+    def __discovered_oauth_url(self, key, path, allow_http):
+        """The absolute URL of the OAuth endpoint the metadata names under ``key`` (else the API's
+        ``path``), as Mastodon.py 2.x finds it: https unless ``allow_http``.
+
+        The client secret, the code and the token go in the bodies of these requests. Metadata
+        may name another host (an authorization server of its own); that is followed only when
+        both the metadata (read from the API's own origin) and the endpoint are https, so an
+        http answer cannot send credentials elsewhere. The transport adds the access token
+        header for the API's origin only, wherever the endpoint is.
+        """
+        info = self.__oauth_metadata()
+        named = info.get(key) if isinstance(info, dict) else None
+        url = self.__checked_oauth_url(named if isinstance(named, str) and named else self.api_base_url + path,
+                                       allow_http)
+        if not _transport.same_origin(self.api_base_url, url) and not (
+                self.api_base_url.startswith("https://") and url.startswith("https://")):
+            raise MastodonIllegalArgumentError(
+                f"OAuth endpoint {url} is on another host than the API {self.api_base_url} and was not "
+                f"learnt over https: refusing to send credentials there")
+        return url
+
+    def __refuse_unoffered_password_grant(self):
+        """Dialect "2" (row W9): Mastodon 4.4.0 removed the password grant; a server from 4.4.0
+        on whose metadata does not offer it is not asked (the version is fetched first if
+        unknown)."""
+        info = self.__oauth_metadata()
+        offered = info.get("grant_types_supported") if isinstance(info, dict) else None
+        if "password" in (offered if isinstance(offered, list) else ()):
+            return
+        if self.__server_at_least("4.4.0"):
+            raise MastodonIllegalArgumentError(
+                "Password flow is no longer supported in Mastodon 4.4.0 and later. Use the "
+                "authorization code flow (auth_request_url(), then log_in(code=...)) or an access "
+                "token from the web interface (Preferences > Development).")
 
     @api_version("4.3.0", "4.3.0", "4.4.0")
     def oauth_userinfo(self) -> OAuthUserInfo:

@@ -24,8 +24,18 @@ _NODEINFO_20 = "http://nodeinfo.diaspora.software/ns/schema/2.0"
 class Mastodon(Internals):
     @api_version("1.1.0", "2.3.0", _DICT_VERSION_INSTANCE)
     def instance(self) -> Union[InstanceV2, Instance]:
-        """Information about the server (Instance, from ``/api/v1/instance``)."""
+        """Information about the server: Instance, from ``/api/v1/instance``, as in Mastodon.py
+        1.8.1; in dialect ``"2"`` InstanceV2 (``/api/v2/instance``) on servers from 4.0.0 on."""
+        return self.__dialect.instance(self)
+
+    def __instance_v1_answer(self):
         return self.__api_request("GET", "/api/v1/instance/", warn_deprecation=False)
+
+    def __instance_by_version(self):
+        """Dialect "2" (rows V9, T4): the v2 instance where the server has it, else the v1 one."""
+        if self.__version_at_least("4.0.0"):
+            return self.__instance_v2()
+        return self.__instance_v1_answer()
 
     @api_version("1.1.0", "2.3.0", "4.0.0")
     def instance_v1(self) -> Instance:

@@ -35,11 +35,11 @@ from ._decoding import (  # noqa: F401 (the decoding names tests and tools read 
     parse_json_bytes,
 )
 from ._http_errors import raise_for_status, ratelimit_error, unparseable
-from ._links import pagination_params_from_url, parse_link_header  # noqa: F401
+from ._links import ascii_int, pagination_params_from_url, parse_link_header  # noqa: F401
 from ._media_files import format_focus  # noqa: F401
 from ._ratelimit import MAX_SLEEP, RateLimiter
 from ._state import Caches
-from .errors import MastodonDeprecationWarning
+from .errors import MastodonDeprecationWarning, MastodonError, MastodonVersionError, MastodonWarning
 from .types_base import AttribAccessDict, EmptyResponse
 from .versions import check_version, normalize_version_string, parse_version_string, speaks_mastodon_quirks
 
@@ -191,9 +191,47 @@ class Mastodon:
     def __version_at_least(self, version_str):
         """Cached comparison with the server version, for methods that switch endpoints. A server
         whose version could not be read (forks) is assumed to speak the current API."""
+        self.__dialect.before_version_switch(self)
         if self.__load_version_check_worked() is False:
             return True
         return (self.mastodon_major, self.mastodon_minor, self.mastodon_patch) >= parse_version_string(version_str)
+
+    def __fetch_version_once(self):
+        """Dialect "2" (row V5): a client that neither fetched nor was given the server version
+        (mode 'none', 2.x's default) fetches it before the first call that depends on it."""
+        if self.__load_version_check_worked() is None:
+            self.retrieve_mastodon_version()
+
+    def __server_at_least(self, version_str):
+        """Whether the server version, fetched first if unknown (dialect "2"), is at least
+        ``version_str``; unlike ``__version_at_least`` an unreadable version counts as too old."""
+        self.__dialect.before_version_switch(self)
+        return (self.mastodon_major, self.mastodon_minor, self.mastodon_patch) >= parse_version_string(version_str)
+
+    def __read_api_version(self, fail_hard=False):
+        """Dialect "2" (row V4): ``api_versions.mastodon`` of ``/api/v2/instance/`` into
+        ``mastodon_api_version``. Servers before 4.0.0 have no v2 instance and those before 4.3.0
+        no API version: 0 for them. A 4.3.0+ server without one warns (``fail_hard``: raises
+        MastodonVersionError, as does a 4.0.0+ server whose v2 instance cannot be read)."""
+        try:
+            instance = self.__instance_v2()
+        except MastodonError as e:
+            if fail_hard and self.__server_at_least("4.0.0"):
+                raise MastodonVersionError(f"Could not read the v2 instance information: {e}") from e
+            instance = None
+        versions = instance.get("api_versions") if isinstance(instance, dict) else None
+        api_version = versions.get("mastodon") if isinstance(versions, dict) else None
+        if isinstance(api_version, str):
+            api_version = ascii_int(api_version)
+        if api_version.__class__ is int and api_version >= 0:
+            self.mastodon_api_version = api_version
+            return
+        self.mastodon_api_version = 0
+        if self.__server_at_least("4.3.0"):
+            message = "The server is Mastodon 4.3.0 or later but reports no API version (api_versions.mastodon)"
+            if fail_hard:
+                raise MastodonVersionError(message)
+            _callsite.warn(message, MastodonWarning)
 
     def __documented_requests(self):
         """Whether to send the documented form of requests where Mastodon.py 1.8.1 sends a quirky
@@ -429,6 +467,10 @@ class Mastodon:
         instance = self.__api_request("GET", "/api/v2/instance/")
         self.__caches.instance_v2 = instance
         return instance
+
+    def __instance_v1_cached(self):
+        cached = self.__caches.instance_v1
+        return cached if cached is not None else self.__instance()
 
     def __instance_v2_cached(self):
         cached = self.__caches.instance_v2

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from .defaults import _DEFAULT_STREAM_RECONNECT_WAIT_SEC, _DEFAULT_STREAM_TIMEOUT
-from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonNetworkError
+from .errors import MastodonAPIError, MastodonError, MastodonIllegalArgumentError, MastodonNetworkError
 from . import _dialect, _transport, _websocket
 from ._http_errors import annotate
 from .internals import Mastodon as Internals
@@ -270,11 +270,7 @@ class Mastodon(Internals):
         """The streaming server's base URL, from the instance information (``wss://`` becomes
         ``https://``, ``ws://`` becomes ``http://``). The server's own streaming host is trusted
         with the access token from then on."""
-        instance = self.instance()
-        try:
-            streaming = instance["urls"]["streaming_api"]
-        except (KeyError, TypeError):
-            streaming = None
+        streaming = self.__dialect.streaming_url(self)
         if not streaming or streaming == self.api_base_url:
             return self.api_base_url
         if not isinstance(streaming, str):
@@ -288,6 +284,30 @@ class Mastodon(Internals):
             raise MastodonAPIError(f"Could not parse streaming api location returned from server: {streaming}.")
         self.__trust_host(parts.netloc)
         return f"{scheme}://{parts.netloc}"  # as Mastodon.py: the host only, any path is ignored
+
+    def __streaming_url_from_instance(self):
+        """The streaming URL of ``instance()`` (asked at every stream, as Mastodon.py 1.8.1 does)."""
+        instance = self.instance()
+        try:
+            return instance["urls"]["streaming_api"]
+        except (KeyError, TypeError):
+            return None
+
+    def __streaming_url_v1_else_v2(self):
+        """Dialect "2" (row W6): after the public feed's availability check (X6), the streaming
+        URL of the v1 instance, else of the v2 one (both fetched once per client)."""
+        self.__warn_if_feed_unavailable("public", False, False)
+        for fetch, keys in ((self.__instance_v1_cached, ("urls", "streaming_api")),
+                            (self.__instance_v2_cached, ("configuration", "urls", "streaming"))):
+            try:
+                value = fetch()
+                for key in keys:
+                    value = value[key]
+            except (MastodonError, KeyError, TypeError):
+                continue
+            if value:
+                return value
+        return None
 
     def __stream(self, endpoint, listener, params=None, run_async=False, timeout=_DEFAULT_STREAM_TIMEOUT,
                  reconnect_async=False, reconnect_async_wait_sec=_DEFAULT_STREAM_RECONNECT_WAIT_SEC,

@@ -13,8 +13,19 @@ class Mastodon(Internals):
     @api_version("2.4.3", "2.4.3", _DICT_VERSION_ACCOUNT)
     def suggestions(self) -> Union[NonPaginatableList[Suggestion], NonPaginatableList[Account]]:
         """Accounts the server suggests following (list of Account), from ``/api/v1/suggestions``
-        as in Mastodon.py 1.8.1; :meth:`suggestions_v2` also says why each one is suggested."""
+        as in Mastodon.py 1.8.1; in dialect ``"2"`` the accounts of ``/api/v2/suggestions`` on
+        servers from 3.4.0 on. :meth:`suggestions_v2` also says why each one is suggested."""
+        return self.__dialect.suggestions(self)
+
+    def __suggestions_v1_answer(self):
         return self.__api_request("GET", "/api/v1/suggestions")
+
+    def __suggested_accounts(self):
+        """Dialect "2" (rows V10, T5): the ``account`` of each v2 suggestion, where the server has them."""
+        if self.__version_at_least("3.4.0"):
+            answer = self.__api_request("GET", "/api/v2/suggestions")
+            return [item["account"] for item in answer if isinstance(item, dict) and "account" in item]
+        return self.__suggestions_v1_answer()
 
     @api_version("2.4.3", "2.4.3")
     def suggestions_v1(self) -> NonPaginatableList[Account]:

@@ -7,9 +7,14 @@ from urllib.parse import quote
 from .return_types import (  # noqa: F401 (used in annotations)
     DateTime, IdType, Optional, PaginatableList, Status, Union, UserList,
 )
-from .errors import MastodonAPIError, MastodonIllegalArgumentError
+from . import _callsite
+from .errors import MastodonAPIError, MastodonIllegalArgumentError, MastodonWarning
 from .internals import Mastodon as Internals
 from .versions import _DICT_VERSION_STATUS, api_version
+
+
+# What the warning of an unavailable feed calls each kind (row X6).
+_FEED_NAMES = {"public": "public timeline", "hashtag": "hashtag timeline", "trending_links": "link timeline"}
 
 
 class Mastodon(Internals):
@@ -49,6 +54,7 @@ class Mastodon(Internals):
                        since_id: Optional[Union[Status, IdType, DateTime]] = None,
                        limit: Optional[int] = None, only_media: bool = False) -> PaginatableList[Status]:
         """A page of the local timeline: public statuses of this server (paginated list of Status)."""
+        self.__dialect.feed_check(self, "public", True, False)
         return self.timeline("local", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media)
 
@@ -59,6 +65,7 @@ class Mastodon(Internals):
                         limit: Optional[int] = None, only_media: bool = False, local: bool = False,
                         remote: bool = False) -> PaginatableList[Status]:
         """A page of the federated timeline (paginated list of Status); ``local`` / ``remote`` narrow it."""
+        self.__dialect.feed_check(self, "public", local, remote)
         return self.timeline("public", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media, local=local, remote=remote)
 
@@ -77,6 +84,7 @@ class Mastodon(Internals):
             raise MastodonIllegalArgumentError("hashtag must be a string")
         if hashtag.startswith("#"):
             raise MastodonIllegalArgumentError("Hashtag parameter should omit leading #")
+        self.__dialect.feed_check(self, "hashtag", local, remote)
         return self.timeline(f"tag/{hashtag}", max_id=max_id, min_id=min_id, since_id=since_id, limit=limit,
                              only_media=only_media, local=local, remote=remote)
 
@@ -135,3 +143,19 @@ class Mastodon(Internals):
             if fail_hard:
                 raise MastodonAPIError(f"Could not determine timeline availability: {e}") from e
             return True
+
+    def __warn_if_feed_unavailable(self, feed, local, remote):
+        """Dialect "2" (rows W5, W6, X6): before reading a public feed, warn (MastodonWarning)
+        when the server's ``timelines_access`` says it is closed to this client (anonymous, or
+        logged in). Asked once per client and kind of feed; the v2 instance is fetched once."""
+        checked = self.__caches.feeds_checked
+        key = (feed, bool(local), bool(remote))
+        if key in checked:
+            return
+        checked.add(key)
+        logged_in = self.access_token is not None
+        if not self.timeline_is_available(feed, local=local, remote=remote, with_auth=logged_in):
+            which = "local " if local and not remote else "remote " if remote and not local else ""
+            _callsite.warn(f"The server says its {which}{_FEED_NAMES[feed]} is not available to "
+                           f"{'this account' if logged_in else 'clients without a login'} "
+                           f"(timelines_access): the call may fail or return nothing.", MastodonWarning)
