@@ -34,6 +34,67 @@ class _DefaultText(str):
 VERSION_CHECK_MODE_DEFAULT = _DefaultText("created")
 
 
+# -- Errors, rate limits and streaming control flow (rows X2, X3, X4, X8, E9) -----------------
+# Small strategies the table holds; they import lazily (this module is imported early).
+
+
+def _json_error_text_only(text, error):
+    """X2, dialect "1.8": the exception for a body that is not JSON has the text only."""
+    return (text,)
+
+
+def _json_error_with_cause(text, error):
+    """X2, dialect "2": the text and, as a second argument, what the JSON parser said."""
+    return (text, f"Exception was: {error}")
+
+
+def _no_backoff(method, attempt, response):
+    """X3, dialect "1.8": a 429 that names no time to wait is not retried (None: the normal
+    error mapping raises it)."""
+    return None
+
+
+def _backoff_2s_doubling(method, attempt, response):
+    """X3, dialect "2" (2.3.3): mode 'wait' sleeps 2 s, doubling per consecutive such 429 up to
+    300 s, and retries; mode 'pace' cannot pace without a reset and raises."""
+    from ._http_errors import ratelimit_error
+    from ._ratelimit import MAX_SLEEP
+    if method == "pace":
+        raise ratelimit_error(response)
+    return float(min(2 * 2 ** min(attempt, 16), MAX_SLEEP))
+
+
+def _pace_unguarded(limiter, response):
+    """X4/X8, dialect "1.8": pace mode paces with what it knows and ignores unreadable headers."""
+
+
+def _pace_refuses_blind(limiter, response):
+    """X4/X8, dialect "2" (2.3.3), pace mode only: before a call (``response`` None) refuse when
+    answers carried ``X-RateLimit-Remaining`` but no usable reset; after an answer refuse one
+    whose ``X-RateLimit-Remaining`` is unreadable."""
+    from ._http_errors import annotate
+    from .errors import MastodonRatelimitError
+    if response is None and limiter.reset_unknown:
+        raise MastodonRatelimitError("Rate limit reset time unknown: cannot pace calls (mode 'pace').")
+    if response is not None and limiter.remaining_unreadable:
+        raise annotate(MastodonRatelimitError("Unreadable X-RateLimit-Remaining header: cannot pace calls "
+                                              "(mode 'pace')."), response)
+
+
+def _handler_then_any_event(listener, name, payload, for_stream):
+    """E9, dialect "1.8": the event's handler, then ``on_any_event`` (the library's hook; 1.8.1
+    never calls it) with all three arguments."""
+    listener._call_handler(name, payload, for_stream)
+    listener.on_any_event(name, payload, for_stream)
+
+
+def _any_event_then_handler(listener, name, payload, for_stream):
+    """E9, dialect "2": ``on_any_event`` first (given ``for_stream`` when it takes it), then the
+    event's handler."""
+    listener._call_any_event(name, payload, for_stream)
+    listener._call_handler(name, payload, for_stream)
+
+
 # -- Argument binding and requests on the wire (rows S2-S6, W1-W4, W11, W12, search_v2) -------
 # The binding strategies live in _binding; the checks in _validation, imported when called.
 
@@ -195,6 +256,19 @@ class Dialect:
     #: V7: what ``Mastodon.get_supported_version()`` answers.
     supported_version: str = "3.5.5"
 
+    # -- Errors, rate limits and streaming control flow (X2, X3, X4, X8, E9) ------------------
+    #: X2: ``f(text, json_error)`` → the args of the MastodonAPIError for a body that is not JSON.
+    json_error_args: Callable[[str, BaseException], Tuple[str, ...]] = _json_error_text_only
+    #: X3: ``f(method, attempt, response)`` → seconds to wait before sending again a 429 that
+    #: names no usable time (``attempt`` counts such 429s of the call from 0), or None to raise it.
+    ratelimit_backoff: Callable[[str, int, Any], Optional[float]] = _no_backoff
+    #: X4, X8: ``f(limiter, response)`` called in pace mode before each call (``response``
+    #: None) and after each answer; raises MastodonRatelimitError when pacing cannot go on.
+    pace_guard: Callable[[Any, Any], None] = _pace_unguarded
+    #: E9: ``f(listener, name, payload, for_stream)`` calls the event's handler and
+    #: ``on_any_event``, in the dialect's order.
+    deliver_event: Callable[[Any, str, Any, Any], None] = _handler_then_any_event
+
     # -- Argument binding and requests on the wire (S2-S6, W1-W4, W11, W12, search_v2) -------
     #: S2-S6: ``f(method, args, kwargs)`` → ``(args, kwargs)`` the method body gets: as given
     #: (1.8.1's signature) or bound to Mastodon.py 2.3.3's parameter list (``_binding``).
@@ -270,6 +344,10 @@ DIALECTS: Dict[str, Dialect] = {
         version_check_worked_attribute="_Mastodon__version_check_worked",
         extra_attributes=MappingProxyType({"mastodon_api_version": 0}),
         supported_version="4.7.3",
+        json_error_args=_json_error_with_cause,
+        ratelimit_backoff=_backoff_2s_doubling,
+        pace_guard=_pace_refuses_blind,
+        deliver_event=_any_event_then_handler,
         # S2-S6, W1-W4, W11, W12, search_v2 (Mastodon.py 2.3.3 where 2.2.2 differs)
         bind_arguments=_binding.as_2x,
         status_sensitive_false=False,
@@ -302,7 +380,8 @@ DEFAULT = "1.8"
 #: follows from V1's default).
 IMPLEMENTED_ROWS = frozenset({"V1", "V2", "V3", "V6", "V7",
                               "S2", "S3", "S4", "S5", "S6", "W1", "W2", "W3", "W4", "W11", "W12",
-                              "V4", "V5", "V8", "V9", "V10", "T4", "T5", "T6", "W5", "W6", "W7", "W9", "W10", "X6"})
+                              "V4", "V5", "V8", "V9", "V10", "T4", "T5", "T6", "W5", "W6", "W7", "W9", "W10", "X6",
+                              "X2", "X3", "X4", "X8", "E9"})
 
 
 def _allowed():

@@ -122,13 +122,19 @@ def ratelimit_error(response):
     return annotate(MastodonRatelimitError("Hit rate limit."), response)
 
 
-def unparseable(response):
-    """The error for a success answer whose body is not JSON (the body shortened in the message)."""
+def unparseable_args(text, cause):
+    """The args of the error for a body that is not JSON: the text only (Mastodon.py 1.8.1)."""
+    return (text,)
+
+
+def unparseable(response, args_for=unparseable_args, cause=None):
+    """The error for a success answer whose body is not JSON (the body shortened in the message).
+    ``args_for(text, cause)`` gives the exception's args from the text and the parser's error
+    (the client's dialect: the text only, or 2.x's second argument)."""
     content = body_bytes(response)
     shown = content[:_MESSAGE_BODY]
     if len(content) > _MESSAGE_BODY:
         shown += b"..."
-    error = MastodonAPIError(
-        f"Could not parse response as JSON, response code was {response.status_code}, "
-        f"bad json content was '{shown}'")
-    return annotate(error, response)
+    text = (f"Could not parse response as JSON, response code was {response.status_code}, "
+            f"bad json content was '{shown}'")
+    return annotate(MastodonAPIError(*args_for(text, cause)), response)

@@ -190,6 +190,10 @@ def _started_now(now):
     return now
 
 
+# ``RateLimiter._reset_when_unknown`` once a usable reset is known.
+_KNOWN = object()
+
+
 class RateLimiter:
     """The budget of one client: ``limit`` calls per window, ``remaining`` of them until ``reset``
     (epoch seconds, local clock), and the time of the last call. ``method`` is one of
@@ -244,6 +248,14 @@ class RateLimiter:
         self._lost = 0
         # Bumped by every answer, so that a sleeping pacer knows to look again.
         self._answers = 0
+        # What pace mode refuses in dialect "2" (rows X4, X8, see ``_dialect``): the last answer's
+        # X-RateLimit-Remaining was there but unreadable; answers carried X-RateLimit-Remaining;
+        # ``reset`` as it was when the reset became unknown (at the start, or an answer's reset
+        # already past), _KNOWN once an answer gave one ahead of the clock. Assigning ``reset``
+        # (``ratelimit_reset``) makes it known too.
+        self.remaining_unreadable = False
+        self._remaining_seen = False
+        self._reset_when_unknown = self.reset
 
     def report_wait(self, seconds, reason, what=None):
         """Announce a rate-limit wait before it starts: ``reason`` is ``"429"`` (a rate-limited
@@ -327,9 +339,11 @@ class RateLimiter:
     def update(self, headers):
         """Read the X-RateLimit-* and Date headers of an answer; missing or malformed ones are
         ignored."""
-        remaining = header_int(header_text(headers, "X-RateLimit-Remaining"))
+        remaining_text = header_text(headers, "X-RateLimit-Remaining")
+        remaining = header_int(remaining_text)
         limit = header_int(header_text(headers, "X-RateLimit-Limit"))
-        reset = header_epoch(header_text(headers, "X-RateLimit-Reset"))
+        reset_text = header_text(headers, "X-RateLimit-Reset")
+        reset = header_epoch(reset_text)
         date = http_date(header_text(headers, "Date"))
         now = self.clock()
         ident = threading.get_ident()
@@ -361,6 +375,18 @@ class RateLimiter:
             elif remaining is not None:
                 # No window to place the figure in: only ever lower the estimate.
                 self.remaining = min(self.remaining, max(0, remaining - len(self._unanswered)))
+            self.remaining_unreadable = bool(remaining_text) and remaining is None
+            self._remaining_seen = self._remaining_seen or bool(remaining_text)
+            if reset is not None:
+                ahead = self.reset is not None and self.reset > now
+                self._reset_when_unknown = _KNOWN if ahead else self.reset
+
+    @property
+    def reset_unknown(self):
+        """Whether answers carried X-RateLimit-Remaining but no reset time this limiter can use
+        (none, or only unreadable ones, or one already past when it came) was given since."""
+        return self._remaining_seen and self._reset_when_unknown is not _KNOWN and (
+            self.reset is None or self.reset == self._reset_when_unknown)
 
     def _read_window(self, reset, remaining, sent):
         """Place an answer's figures by the window its reset names; True when they are about the

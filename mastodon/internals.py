@@ -34,7 +34,7 @@ from ._decoding import (  # noqa: F401 (the decoding names tests and tools read 
     _DATE_KEYS, _INT_KEYS, _TRUEFALSE_KEYS, SPEEDUPS, _json_object_hook, _object_hook, _speedup_key_kinds,
     parse_json_bytes,
 )
-from ._http_errors import raise_for_status, ratelimit_error, unparseable
+from ._http_errors import raise_for_status, ratelimit_error, unparseable, unparseable_args
 from ._links import ascii_int, pagination_params_from_url, parse_link_header  # noqa: F401
 from ._media_files import format_focus  # noqa: F401
 from ._ratelimit import MAX_SLEEP, RateLimiter
@@ -277,7 +277,7 @@ class Mastodon:
         if allow_empty and isinstance(response.content, (bytes, bytearray)) and not response.content.strip():
             result = EmptyResponse()
         else:
-            result = self.__parse_response(response)
+            result = self.__parse_response(response, self.__dialect.json_error_args)
         if allow_empty and type(result) is AttribAccessDict and not result:
             result = EmptyResponse()
         if offset_paging is not None:
@@ -368,9 +368,11 @@ class Mastodon:
         """Send, and in wait/pace mode sleep out a 429 and send again."""
         limiter = self.__ratelimiter
         immediate_retries = 0
+        backoffs = 0
         while True:
             pacing = do_ratelimiting and limiter.method == "pace"
             if pacing:
+                self.__dialect.pace_guard(limiter, None)  # rows X4, X8: may refuse to pace blind
                 limiter.acquire()
             try:
                 response = self.__send(method, url, kwargs)
@@ -379,6 +381,8 @@ class Mastodon:
                     limiter.release()
             if do_ratelimiting:
                 limiter.update(response.headers)
+                if pacing:
+                    self.__dialect.pace_guard(limiter, response)
             if response.status_code != 429:
                 return response
             if not do_ratelimiting or limiter.method == "throw":
@@ -387,7 +391,13 @@ class Mastodon:
             if wait == 0.0:
                 immediate_retries += 1
             if wait is None or immediate_retries > _IMMEDIATE_RETRIES:
-                # Nothing to wait for (no Retry-After, no reset): the normal error path decides.
+                # Nothing to wait for (no Retry-After, no reset): the dialect's back-off (row
+                # X3), or none, and the normal error path decides.
+                wait = self.__dialect.ratelimit_backoff(limiter.method, backoffs, response)
+                backoffs += 1
+            elif wait > 0.0:
+                backoffs = 0  # a usable time to wait starts the back-off over
+            if wait is None:
                 return response
             limiter.report_wait(min(wait, MAX_SLEEP), "429", f"{method} {url.partition('?')[0]}")
             time.sleep(min(wait, MAX_SLEEP))
@@ -407,14 +417,15 @@ class Mastodon:
                 except (OSError, ValueError):
                     pass
 
-    def __parse_response(self, response):
+    def __parse_response(self, response, args_for=unparseable_args):
+        """The parsed body; ``args_for`` makes the error's args when it is not JSON (row X2)."""
         content = response.content
         if not isinstance(content, (bytes, bytearray)):
-            raise unparseable(response)
+            raise unparseable(response, args_for, TypeError(f"the body is {type(content).__name__}, not bytes"))
         try:
             return parse_json_bytes(content)
-        except (ValueError, RecursionError):
-            raise unparseable(response) from None
+        except (ValueError, RecursionError) as error:
+            raise unparseable(response, args_for, error) from None
 
     def __warn_deprecated(self, response, endpoint):
         deprecation = header_text_long(response.headers, "Deprecation")

@@ -27,7 +27,7 @@ import requests
 
 from .errors import MastodonAPIError, MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
 from ._casting import cast_entity
-from . import _decoding
+from . import _decoding, _dialect
 from ._decoding import parse_json_bytes
 from .types_base import AttribAccessDict
 
@@ -177,7 +177,8 @@ class StreamListener:
     """Receives the events of a stream: subclass it and override the ``on_*`` methods you need.
 
     Handlers that declare a parameter named ``for_stream`` also receive the stream the event
-    belongs to (when the server says). :meth:`on_any_event` sees every event after its handler.
+    belongs to (when the server says). :meth:`on_any_event` sees every event after its handler
+    (before it in dialect ``"2"``, as Mastodon.py 2.x calls it).
     """
 
     def on_update(self, status):
@@ -244,7 +245,8 @@ class StreamListener:
         """The server sent a heartbeat (a comment line such as ``:thump``)."""
 
     def on_any_event(self, name, data=None, for_stream=None):
-        """Called for every event, after its own handler, with the event name and payload."""
+        """Called for every event, after its own handler (before it in dialect ``"2"``), with
+        the event name and payload."""
 
     # -----------------------------------------------------------------------------------------
     # Parsing
@@ -434,11 +436,23 @@ class StreamListener:
         self._deliver(name, payload, for_stream)
 
     def _deliver(self, name, payload, for_stream=None):
-        """Call the handler of an already decoded event, then :meth:`on_any_event`."""
+        """Call the handler of an already decoded event and :meth:`on_any_event`, in the order
+        of the listener's dialect (row E9: the handler first in "1.8", on_any_event in "2")."""
         if payload.__class__ is AttribAccessDict:
             cls = _event_classes().get(name)
             if cls is not None:
                 cast_entity(payload, cls)
+        _dialect.listener_dialect(self).deliver_event(self, name, payload, for_stream)
+
+    def _call_any_event(self, name, payload, for_stream):
+        """``on_any_event(name, payload[, for_stream])``: ``for_stream`` when it takes it."""
+        if _accepts_for_stream(self.on_any_event):
+            self.on_any_event(name, payload, for_stream)
+        else:
+            self.on_any_event(name, payload)
+
+    def _call_handler(self, name, payload, for_stream):
+        """Call the handler of an already decoded event (``on_unknown_event`` if it has none)."""
         handler_name = _handler_names.get(name, _UNSET)
         if handler_name is _UNSET:
             handler_name = _handler_name(name)
@@ -462,7 +476,6 @@ class StreamListener:
             handler(payload, for_stream)
         else:
             handler(payload)
-        self.on_any_event(name, payload, for_stream)
 
 
 _UNSET = object()
