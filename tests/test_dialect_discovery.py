@@ -604,3 +604,17 @@ def test_w10_dialect_1_8_a_given_version_is_fetched_after_log_in(server):
     api.log_in(code="abc", scopes=["read"])
     assert sent(server) == [TOKEN_POST, V1]
     assert api.version_check_worked is True
+
+
+def test_w5_dialect_2_clear_caches_forgets_the_feed_check(server):
+    serve_instances(server)
+    server.route("GET", "/api/v1/timelines/public", body=[])
+    api = client(server, dialect="2", mastodon_version="4.5.0", version_check_mode="created")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        api.timeline_public()
+        api.clear_caches()
+        api.timeline_public()
+    timeline = ("GET", "/api/v1/timelines/public")
+    assert sent(server) == [V2, timeline, V2, timeline]
+    assert len(mastodon_warnings(caught)) == 2
