@@ -14,6 +14,7 @@ import os
 import typing
 from typing import Dict, FrozenSet, Tuple
 
+from . import _decoding
 from .types_base import AttribAccessDict, AttribAccessList, set_extra
 
 ONE, LIST, MAPPING, UNION = 1, 2, 3, 4
@@ -464,10 +465,10 @@ class _TablesV2:
             except (ImportError, AttributeError):
                 pass
             else:
-                from ._decoding import parse_date
                 from .types_base import MaybeSnowflakeIdType, NonPaginatableList
+                _Tables.cast is None and _Tables.load()  # configure_cast_v2 needs configure_cast
                 configure(_PLAIN, table, choose, MaybeSnowflakeIdType, NonPaginatableList,
-                          datetime.datetime.fromisoformat, parse_date)
+                          datetime.datetime.fromisoformat, _v2_date)
                 cls.cast = _speedups.cast_entity_v2
         return table
 
@@ -606,42 +607,52 @@ def _id_type():
 @functools.lru_cache(maxsize=None)
 def caster_for_v2(annotation):
     """Dialect "2"'s :func:`caster_for`: entities get their dialect "2" classes, and a list
-    result becomes a ``PaginatableList`` (it has pages) or a ``NonPaginatableList`` (row P1, P2),
-    whatever its items are. None when the annotation names neither entities nor a list."""
+    result the list class its annotation names (row P1, P2: ``PaginatableList``, also without a
+    Link header, or ``NonPaginatableList``), whatever its items are. None when the annotation
+    names neither entities nor a list."""
     entities = _entity_classes()
     if _TablesV2.fields is None:
         _TablesV2.load()
     inner = _caster(annotation, entities, _TablesV2.cast, cast_entity_v2)
-    if not _names_a_list(annotation):
+    listed = _list_annotation(annotation)
+    if listed is None:
         return inner
-    type_text = stringify_type(annotation)
-    _, _, item_text = type_text.partition("[")
+    type_text = stringify_type(listed)
 
-    def listed(result):
+    def as_list(result):
         if inner is not None:
             result = inner(result)
-        return wrap_list_v2(result, item_text)
-    return listed
+        return wrap_list_v2(result, type_text)
+    return as_list
 
 
-def _names_a_list(annotation):
+def _list_annotation(annotation):
+    """The list type an annotation names, alone or in a union (``Optional[List[X]]``)."""
     if _is_list_type(annotation):
-        return True
+        return annotation
     if typing.get_origin(annotation) is typing.Union:
-        return any(_is_list_type(arg) for arg in typing.get_args(annotation))
-    return False
+        for arg in typing.get_args(annotation):
+            if _is_list_type(arg):
+                return arg
+    return None
 
 
-def wrap_list_v2(result, item_text=""):
-    """A list result as dialect "2" gives it: a page (with a Link header) is a PaginatableList
-    whose pagination infos are PaginationInfo objects naming the result type, and its items carry
-    no pagination (row P3, P4); any other list is a NonPaginatableList."""
+def wrap_list_v2(result, type_text="List"):
+    """A list result as dialect "2" gives it, for its type written as ``type_text``
+    (``PaginatableList[Status]``...): a PaginatableList when the type says so or the server sent
+    pages (then its pagination infos are PaginationInfo objects naming the type, and its items
+    carry no pagination: rows P3, P4), a NonPaginatableList when the type says so; other lists
+    stay as they are."""
     from .types_base import NonPaginatableList, PaginatableList, PaginationInfo
     if not isinstance(result, list) or isinstance(result, (PaginatableList, NonPaginatableList)):
         return result
-    if isinstance(result, AttribAccessList):
-        _set_class(result, PaginatableList)
-        outer = "PaginatableList"
+    outer, _, rest = type_text.partition("[")
+    if isinstance(result, AttribAccessList) or outer == "PaginatableList":
+        type_text = "PaginatableList[" + rest if rest else "PaginatableList"
+        if isinstance(result, AttribAccessList):
+            _set_class(result, PaginatableList)
+        else:
+            result = PaginatableList(result)
         attrs = result.__dict__
         for name, position in (("_pagination_next", -1), ("_pagination_prev", 0)):
             info = attrs.get(name)
@@ -653,16 +664,17 @@ def wrap_list_v2(result, item_text=""):
                     extras.pop(name, None)
             if info.__class__ is _PLAIN:
                 _set_class(info, PaginationInfo)
-            dict.__setitem__(info, "_mastopy_type", f"{outer}[{item_text}" if item_text else outer)
-    else:
-        result = NonPaginatableList(result)
-        outer = "NonPaginatableList"
-    result.__dict__["_mastopy_type"] = f"{outer}[{item_text}" if item_text else outer
+            if isinstance(info, dict):
+                dict.__setitem__(info, "_mastopy_type", type_text)
+        attrs["_mastopy_type"] = type_text
+        return result
+    if outer == "NonPaginatableList":
+        return NonPaginatableList(result)  # it takes no attributes: its type name comes from its items
     return result
 
 
 class Decoder(typing.NamedTuple):
-    """How a dialect turns answers into results: the dialect table holds one of these."""
+    """How a dialect turns answers and stream events into results: the dialect table holds one."""
 
     #: JSON bytes → attribute dicts (dialect "1.8": with Mastodon.py 1.8.1's key-name conversions).
     parse: typing.Callable[[bytes], typing.Any]
@@ -670,17 +682,53 @@ class Decoder(typing.NamedTuple):
     caster_for: typing.Callable[[typing.Any], typing.Any]
     #: (decoded object, generated entity class) → the object, cast.
     cast_entity: typing.Callable[[typing.Any, type], typing.Any]
+    #: The JSON object hook behind ``parse`` (streaming builds its text scanner on it).
+    object_hook: typing.Callable[[dict], typing.Any]
+    #: Stream event name → the name of the entity class of its payload (rows E1, E3, E4).
+    event_entities: typing.Mapping[str, str]
+    #: (event name, decoded id payload) → the id a ``delete``-like handler gets (rows E2, E4).
+    event_id: typing.Callable[[str, typing.Any], typing.Any]
+    #: (a list result, its type as text) → the list as the dialect gives it (P1, P2).
+    finish_list: typing.Callable[[typing.Any, str], typing.Any]
 
 
-def _parse_1_8(data):
-    from ._decoding import parse_json_bytes
-    return parse_json_bytes(data)
+def _int_id(text):
+    """An id of ASCII digits as an int, like the ids of REST answers; anything else (other
+    Unicode digits such as ``"²"``, or more digits than ``int()`` accepts) stays a string."""
+    if text.__class__ is str and text.isascii() and text.isdigit():
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    return text
 
 
-def _parse_2(data):
-    from ._decoding import parse_json_bytes_plain
-    return parse_json_bytes_plain(data)
+def _event_id_1_8(name, value):
+    return _int_id(value)
 
 
-DECODER_1_8 = Decoder(_parse_1_8, caster_for, cast_entity)
-DECODER_2 = Decoder(_parse_2, caster_for_v2, cast_entity_v2)
+def _event_id_2(name, value):
+    """Mastodon.py 2.x gives a deleted status's id as the wire text (E2), and an announcement's
+    as an int, as 1.8.1 did (E4: its table misses that event)."""
+    if name == "delete":
+        return str(value) if value.__class__ is int else value
+    return _int_id(value)
+
+
+_EVENT_ENTITIES_1_8 = {"update": "Status", "status.update": "Status", "notification": "Notification",
+                       "conversation": "Conversation", "announcement": "Announcement",
+                       "announcement.reaction": "StreamReaction"}
+# Mastodon.py 2.x looks the classes up under names with underscores, so the dotted events miss
+# (E3, E4): their payloads stay attribute dicts of wire values.
+_EVENT_ENTITIES_2 = {"update": "Status", "notification": "Notification",
+                     "conversation": "Conversation", "announcement": "Announcement"}
+
+
+def _list_as_is(result, type_text=""):
+    return result
+
+
+DECODER_1_8 = Decoder(_decoding.parse_json_bytes, caster_for, cast_entity, _decoding._object_hook,
+                      _EVENT_ENTITIES_1_8, _event_id_1_8, _list_as_is)
+DECODER_2 = Decoder(_decoding.parse_json_bytes_plain, caster_for_v2, cast_entity_v2, _decoding._plain_hook,
+                    _EVENT_ENTITIES_2, _event_id_2, wrap_list_v2)

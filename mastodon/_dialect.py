@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from . import _binding
+from ._casting import DECODER_1_8, DECODER_2, Decoder
 from .errors import MastodonIllegalArgumentError, MastodonIOError
 
 #: The environment variable that sets the dialect of clients built without ``dialect=``.
@@ -148,6 +149,23 @@ def _text_is_path(media_file, mime_type):
     return media_file
 
 
+# -- Decoding (rows I*, N*, R*, P*, E1-E5): the decoders live in _casting ---------------------
+
+
+def _no_more_pages(page):
+    """P5, dialect "1.8": a list without that neighbour gives None."""
+    return None
+
+
+def _refuse_unpaginated(page):
+    """P5, dialect "2": a list that never had pages cannot be paged (the end of a page list is
+    None, as in 1.8)."""
+    from .types_base import NonPaginatableList
+    if isinstance(page, NonPaginatableList):
+        raise MastodonIllegalArgumentError("The passed object is not paginatable")
+    return None
+
+
 # -- Versions, instance, OAuth discovery, feed availability (rows V4, V5, V8, V9, V10, T4-T6,
 # W5-W10, X6) --------------------------------------------------------------------------------
 # Each dialect-2 strategy calls a private client method (named as the client's mixins name
@@ -269,30 +287,6 @@ class Dialect:
     #: ``on_any_event``, in the dialect's order.
     deliver_event: Callable[[Any, str, Any, Any], None] = _handler_then_any_event
 
-    # -- Argument binding and requests on the wire (S2-S6, W1-W4, W11, W12, search_v2) -------
-    #: S2-S6: ``f(method, args, kwargs)`` → ``(args, kwargs)`` the method body gets: as given
-    #: (1.8.1's signature) or bound to Mastodon.py 2.3.3's parameter list (``_binding``).
-    bind_arguments: Callable[[Callable[..., Any], Tuple[Any, ...], Dict[str, Any]],
-                             Tuple[Tuple[Any, ...], Dict[str, Any]]] = _binding.as_given
-    #: W1: what a status's ``sensitive=False`` is sent as: None (left out) or False (``'0'``).
-    status_sensitive_false: Optional[bool] = None
-    #: W2: ``f(poll, media_ids)`` raises when a status may not have both.
-    check_poll_with_media: Callable[[Any, Any], None] = _refuse_poll_with_media
-    #: W2: ``f(use_json, media_attributes)`` → whether a status request names its lists plainly.
-    status_plain_list_keys: Callable[[bool, Any], bool] = _json_lists_only_with_media_attributes
-    #: W3: what ``list_create``/``list_update`` send for the options left out (nothing, or
-    #: 2.3.3's ``replies_policy=list&exclusive=0``).
-    list_option_defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
-    #: W4: ``f(policy)`` → extra form fields of ``push_subscription_update``.
-    push_update_policy_params: Callable[[str], Dict[str, str]] = _no_policy_param
-    #: W11: ``f(domain)`` raises for a domain ``admin_create_domain_block`` refuses.
-    check_admin_block_domain: Callable[[Any], None] = _check_nothing
-    #: 2.3.3's search_v2: ``f(result_type)`` raises for a result type the dialect refuses.
-    check_search_result_type: Callable[[Any], None] = _check_nothing
-    #: W12: keyword arguments of ``_media_files.load_media_file`` for ``media_post``'s files
-    #: (how a string that names no file is read, which error an unreadable file raises).
-    media_file_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-
     # -- Versions, instance, OAuth discovery, feed availability (V4, V5, V8, V9, V10, T4-T6,
     # W5-W10, X6) -----------------------------------------------------------------------------
     #: V4: ``f(client, fail_hard)`` run once ``retrieve_mastodon_version`` has read the version.
@@ -322,6 +316,37 @@ class Dialect:
     #: W9: ``f(client)`` run before a password grant is sent.
     password_grant_check: Callable[[Any], None] = _nothing
 
+    # -- Argument binding and requests on the wire (S2-S6, W1-W4, W11, W12, search_v2) -------
+    #: S2-S6: ``f(method, args, kwargs)`` → ``(args, kwargs)`` the method body gets: as given
+    #: (1.8.1's signature) or bound to Mastodon.py 2.3.3's parameter list (``_binding``).
+    bind_arguments: Callable[[Callable[..., Any], Tuple[Any, ...], Dict[str, Any]],
+                             Tuple[Tuple[Any, ...], Dict[str, Any]]] = _binding.as_given
+    #: W1: what a status's ``sensitive=False`` is sent as: None (left out) or False (``'0'``).
+    status_sensitive_false: Optional[bool] = None
+    #: W2: ``f(poll, media_ids)`` raises when a status may not have both.
+    check_poll_with_media: Callable[[Any, Any], None] = _refuse_poll_with_media
+    #: W2: ``f(use_json, media_attributes)`` → whether a status request names its lists plainly.
+    status_plain_list_keys: Callable[[bool, Any], bool] = _json_lists_only_with_media_attributes
+    #: W3: what ``list_create``/``list_update`` send for the options left out (nothing, or
+    #: 2.3.3's ``replies_policy=list&exclusive=0``).
+    list_option_defaults: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    #: W4: ``f(policy)`` → extra form fields of ``push_subscription_update``.
+    push_update_policy_params: Callable[[str], Dict[str, str]] = _no_policy_param
+    #: W11: ``f(domain)`` raises for a domain ``admin_create_domain_block`` refuses.
+    check_admin_block_domain: Callable[[Any], None] = _check_nothing
+    #: 2.3.3's search_v2: ``f(result_type)`` raises for a result type the dialect refuses.
+    check_search_result_type: Callable[[Any], None] = _check_nothing
+    #: W12: keyword arguments of ``_media_files.load_media_file`` for ``media_post``'s files
+    #: (how a string that names no file is read, which error an unreadable file raises).
+    media_file_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    # -- Decoding of results (I1-I7, N1-N5, R1-R10, R13, P1-P5, T2, T3, E1-E5) ---------------
+    #: How answers become results: the JSON hook and the casts (``_casting.Decoder``).
+    decoder: Decoder = DECODER_1_8
+    #: P5: ``f(page)`` → what ``fetch_next``/``fetch_previous`` give for a list without that
+    #: neighbour (None, or 2.x's error for a list that has no pages at all).
+    end_of_pages: Callable[[Any], Any] = _no_more_pages
+
     def version_check_mode_for(self, given: str) -> str:
         """The ``version_check_mode`` a client uses when the constructor was given ``given``."""
         return self.version_check_mode if given is VERSION_CHECK_MODE_DEFAULT else given
@@ -344,10 +369,6 @@ DIALECTS: Dict[str, Dialect] = {
         version_check_worked_attribute="_Mastodon__version_check_worked",
         extra_attributes=MappingProxyType({"mastodon_api_version": 0}),
         supported_version="4.7.3",
-        json_error_args=_json_error_with_cause,
-        ratelimit_backoff=_backoff_2s_doubling,
-        pace_guard=_pace_refuses_blind,
-        deliver_event=_any_event_then_handler,
         # S2-S6, W1-W4, W11, W12, search_v2 (Mastodon.py 2.3.3 where 2.2.2 differs)
         bind_arguments=_binding.as_2x,
         status_sensitive_false=False,
@@ -358,6 +379,10 @@ DIALECTS: Dict[str, Dialect] = {
         check_admin_block_domain=_refuse_domain_with_protocol,
         check_search_result_type=_check_search_result_type,
         media_file_options=MappingProxyType({"text_rule": _text_is_path, "read_error": MastodonIOError}),
+        json_error_args=_json_error_with_cause,
+        ratelimit_backoff=_backoff_2s_doubling,
+        pace_guard=_pace_refuses_blind,
+        deliver_event=_any_event_then_handler,
         after_version_fetch=_read_api_version,
         before_version_switch=_fetch_version_once,
         given_version_worked=True,
@@ -370,6 +395,9 @@ DIALECTS: Dict[str, Dialect] = {
         oauth_endpoint=_discovered_oauth_endpoint,
         oauth_http_error="OAuth URLs must use with https.",
         password_grant_check=_refuse_password_grant,
+        # I1-I7, N1-N5, R1-R10, R13, P1-P5, T2, T3, E1-E5
+        decoder=DECODER_2,
+        end_of_pages=_refuse_unpaginated,
     ),
 }
 
@@ -380,8 +408,8 @@ DEFAULT = "1.8"
 #: follows from V1's default).
 IMPLEMENTED_ROWS = frozenset({"V1", "V2", "V3", "V6", "V7",
                               "S2", "S3", "S4", "S5", "S6", "W1", "W2", "W3", "W4", "W11", "W12",
-                              "V4", "V5", "V8", "V9", "V10", "T4", "T5", "T6", "W5", "W6", "W7", "W9", "W10", "X6",
-                              "X2", "X3", "X4", "X8", "E9"})
+                              "X2", "X3", "X4", "X8", "E9",
+                              "V4", "V5", "V8", "V9", "V10", "T4", "T5", "T6", "W5", "W6", "W7", "W9", "W10", "X6"})
 
 
 def _allowed():

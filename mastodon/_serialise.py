@@ -9,7 +9,6 @@ original.
 import datetime
 import json
 
-from ._decoding import _object_hook
 from .errors import MastodonIllegalArgumentError
 from .types_base import AttribAccessDict, AttribAccessList, PaginationInfo, set_extra
 
@@ -48,8 +47,9 @@ def to_json(value, pretty=True):
 def from_json(text, expected=None):
     """The result ``to_json`` wrote, as the class it had. ``expected`` (the class ``from_json``
     was called on) must match unless it is the base class."""
+    decoder = _decoder_for(expected)
     try:
-        envelope = json.loads(text, object_hook=_object_hook)
+        envelope = json.loads(text, object_hook=decoder.object_hook)
     except (ValueError, RecursionError, TypeError) as e:
         raise MastodonIllegalArgumentError(f"Not JSON written by to_json(): {e}") from None
     if not isinstance(envelope, dict) or "_mastopy_data" not in envelope:
@@ -64,11 +64,11 @@ def from_json(text, expected=None):
         cls = _entity(inner.rstrip("]"))
         if cls is not None:
             for item in data:
-                _cast(item, cls)
+                _cast(item, cls, decoder)
     elif isinstance(data, AttribAccessDict):
         cls = _entity(outer)
         if cls is not None:
-            _cast(data, cls)
+            _cast(data, cls, decoder)
         if expected is not None and expected is not AttribAccessDict and not isinstance(data, expected):
             raise MastodonIllegalArgumentError(
                 f"The JSON holds a {name}, not a {expected.__name__}")
@@ -82,7 +82,19 @@ def from_json(text, expected=None):
             # The pages fetched from here on get the same classes.
             from ._casting import remember_result_type
             remember_result_type(data, AttribAccessList[cls])
+    if isinstance(data, list):
+        data = decoder.finish_list(data, name)
     return data
+
+
+def _decoder_for(expected):
+    """The decoder of the dialect the result was read for: dialect "2" for its own classes,
+    else the process default's (``return_types.Status.from_json`` has no client to ask)."""
+    from . import _dialect
+    from ._entities_v2 import Behaviour
+    if isinstance(expected, type) and issubclass(expected, Behaviour):
+        return _dialect.DECODER_2
+    return _dialect.process_default().decoder
 
 
 def _async(info):
@@ -95,7 +107,6 @@ def _entity(name):
     return getattr(return_types, "ENTITIES", {}).get(name)
 
 
-def _cast(obj, cls):
-    from ._casting import cast_entity
+def _cast(obj, cls, decoder):
     if isinstance(obj, AttribAccessDict):
-        cast_entity(obj, cls)
+        decoder.cast_entity(obj, cls)

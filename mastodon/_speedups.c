@@ -14,8 +14,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#if PY_VERSION_HEX < 0x03090000
-#error "mastodon._speedups needs Python 3.9 or newer"
+#if PY_VERSION_HEX < 0x030A0000
+#error "mastodon._speedups needs Python 3.10 or newer"
 #endif
 
 /* Kinds, as configured from Python (see _decoding._speedup_key_kinds, whose _KIND_* constants
@@ -147,6 +147,36 @@ convert_value(PyObject *obj, PyObject *key, PyObject *value, long kind)
     return failed ? -1 : 1;
 }
 
+/* The AttribAccessDict holding the items of ``obj`` (a dict the decoder built). */
+static PyObject *
+wrap_object(PyObject *obj, int uncovered)
+{
+    PyObject *wrapped = PyDict_Type.tp_new(wrap_type, empty_tuple, NULL);
+    if (wrapped == NULL) {
+        return NULL;
+    }
+    if (PyDict_Update(wrapped, obj) < 0) {
+        Py_DECREF(wrapped);
+        return NULL;
+    }
+    if (uncovered) {
+        /* A key without a lazy descriptor is only reachable as an attribute through the
+         * instance __dict__: make the dict its own, as the Python hook does. */
+        if (PyObject_GenericSetDict(wrapped, wrapped, NULL) < 0) {
+            Py_DECREF(wrapped);
+            return NULL;
+        }
+    }
+    else if (!PyObject_GC_IsTracked(obj)) {
+        /* Only atomic values (json left the plain dict untracked): like a plain dict, this one
+         * cannot be part of a cycle, so the cycle collector need not visit it. Storing a
+         * container in it tracks it again (as for any dict), and so do materialize() and
+         * track() when its __dict__ or _attrs slot is set. */
+        PyObject_GC_UnTrack(wrapped);
+    }
+    return wrapped;
+}
+
 static PyObject *
 object_hook(PyObject *Py_UNUSED(module), PyObject *obj)
 {
@@ -185,30 +215,35 @@ object_hook(PyObject *Py_UNUSED(module), PyObject *obj)
         }
     }
 
-    PyObject *wrapped = PyDict_Type.tp_new(wrap_type, empty_tuple, NULL);
-    if (wrapped == NULL) {
+    return wrap_object(obj, uncovered);
+}
+
+/* Dialect "2"'s hook: the same attribute dict, holding the wire values (no conversion). */
+static PyObject *
+object_hook_plain(PyObject *Py_UNUSED(module), PyObject *obj)
+{
+    if (wrap_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "mastodon._speedups is not configured");
         return NULL;
     }
-    if (PyDict_Update(wrapped, obj) < 0) {
-        Py_DECREF(wrapped);
+    if (!PyDict_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "object_hook_plain() needs a dict");
         return NULL;
     }
-    if (uncovered) {
-        /* A key without a lazy descriptor is only reachable as an attribute through the
-         * instance __dict__: make the dict its own, as the Python hook does. */
-        if (PyObject_GenericSetDict(wrapped, wrapped, NULL) < 0) {
-            Py_DECREF(wrapped);
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    int uncovered = 0;
+    while (PyDict_Next(obj, &pos, &key, &value)) {
+        long kind = lookup_kind(key);
+        if (kind == -1) {
             return NULL;
         }
+        if (kind & KIND_UNCOVERED) {
+            uncovered = 1;
+            break;
+        }
     }
-    else if (!PyObject_GC_IsTracked(obj)) {
-        /* Only atomic values (json left the plain dict untracked): like a plain dict, this one
-         * cannot be part of a cycle, so the cycle collector need not visit it. Storing a
-         * container in it tracks it again (as for any dict), and so do materialize() and
-         * track() when its __dict__ or _attrs slot is set. */
-        PyObject_GC_UnTrack(wrapped);
-    }
-    return wrapped;
+    return wrap_object(obj, uncovered);
 }
 
 static int
@@ -468,11 +503,356 @@ configure_cast(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Dialect "2": the cast also converts each declared field by its declared type and adds the
+ * absent ones as None (see mastodon/_casting.py, python_cast_entity_v2, the reference; the
+ * kinds equal its constants and return_types.FIELD_KINDS'). */
+
+#define V2_PLAIN 0
+#define V2_ID 5
+#define V2_INT 6
+#define V2_FLOAT 7
+#define V2_DATE 8
+#define V2_BOOL 9
+#define V2_PLAIN_LIST 10
+#define V2_FILL 16
+#define V2_KIND_MASK 15
+
+static PyObject *v2_table = NULL;        /* class → (dialect-2 class, entries, fix-up or None) */
+static PyObject *v2_chooser = NULL;      /* choose(obj, candidates) → class or None */
+static PyTypeObject *v2_id_type = NULL;  /* MaybeSnowflakeIdType */
+static PyObject *v2_list_type = NULL;    /* NonPaginatableList */
+static PyObject *v2_fromiso = NULL;      /* datetime.fromisoformat */
+static PyObject *v2_date = NULL;         /* the Python conversion of any other date value */
+static PyObject *v2_lower = NULL;        /* "lower" */
+static PyObject *v2_true = NULL;         /* "true" */
+
+static int cast_one_v2(PyObject *obj, PyObject *cls);
+
+/* The id type holding ``text`` (a str): a str subclass made without its Python __new__. */
+static PyObject *
+new_id(PyObject *text)
+{
+    PyObject *args = PyTuple_Pack(1, text);
+    if (args == NULL) {
+        return NULL;
+    }
+    PyObject *id = PyUnicode_Type.tp_new(v2_id_type, args, NULL);
+    Py_DECREF(args);
+    return id;
+}
+
+/* The converted value (a new reference), Py_NotImplemented (borrowed, not to be released) when
+ * the value stays as it is, or NULL on an error. */
+static PyObject *
+v2_convert(PyObject *value, long kind)
+{
+    switch (kind) {
+    case V2_ID:
+        if (PyUnicode_CheckExact(value)) {
+            return new_id(value);
+        }
+        if (PyLong_CheckExact(value)) {
+            PyObject *text = PyObject_Str(value);
+            if (text == NULL) {
+                return NULL;
+            }
+            PyObject *id = new_id(text);
+            Py_DECREF(text);
+            return id;
+        }
+        return Py_NotImplemented;
+    case V2_INT:
+        if (PyUnicode_CheckExact(value)) {
+            PyObject *number = PyLong_FromUnicodeObject(value, 10);
+            if (number == NULL && PyErr_ExceptionMatches(PyExc_ValueError)) {
+                PyErr_Clear();
+                return Py_NotImplemented;
+            }
+            return number;
+        }
+        return Py_NotImplemented;
+    case V2_FLOAT: {
+        PyObject *number;
+        if (PyUnicode_CheckExact(value)) {
+            number = PyFloat_FromString(value);
+        }
+        else if (PyLong_CheckExact(value)) {
+            number = PyNumber_Float(value);
+        }
+        else {
+            return Py_NotImplemented;
+        }
+        if (number == NULL && (PyErr_ExceptionMatches(PyExc_ValueError)
+                               || PyErr_ExceptionMatches(PyExc_OverflowError))) {
+            PyErr_Clear();
+            return Py_NotImplemented;
+        }
+        return number;
+    }
+    case V2_DATE:
+        if (PyUnicode_CheckExact(value)) {
+            PyObject *parsed = PyObject_CallOneArg(v2_fromiso, value);
+            if (parsed != NULL || !PyErr_ExceptionMatches(PyExc_ValueError)) {
+                return parsed;
+            }
+            PyErr_Clear();
+        }
+        /* Other formats, epoch numbers, unreadable values (None): the Python conversion. */
+        return PyObject_CallOneArg(v2_date, value);
+    case V2_BOOL:
+        if (PyUnicode_CheckExact(value)) {
+            PyObject *lowered = PyObject_CallMethodNoArgs(value, v2_lower);
+            if (lowered == NULL) {
+                return NULL;
+            }
+            int is_true = PyUnicode_Compare(lowered, v2_true) == 0;
+            Py_DECREF(lowered);
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+            return Py_NewRef(is_true ? Py_True : Py_False);
+        }
+        if (PyLong_CheckExact(value) || PyFloat_CheckExact(value)) {
+            return Py_NewRef(PyObject_IsTrue(value) ? Py_True : Py_False);
+        }
+        return Py_NotImplemented;
+    default:
+        return Py_NotImplemented;
+    }
+}
+
+/* A list inside an entity becomes a NonPaginatableList, its items cast to ``target`` (unless
+ * None). The decoder's lists are exact lists and NonPaginatableList has their layout (empty
+ * __slots__, checked by configure_cast_v2), so the list changes class in place: no copy, and no
+ * new object for the cycle collector to count. Python refuses this assignment for instances of
+ * built-in types only because it cannot check layouts in general. */
+static int
+v2_list(PyObject *value, PyObject *target)
+{
+    if (PyList_CheckExact(value)) {
+        Py_INCREF(v2_list_type);
+        Py_SET_TYPE(value, (PyTypeObject *)v2_list_type);
+    }
+    if (target == Py_None) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+        if (cast_one_v2(PyList_GET_ITEM(value, i), target) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+v2_field(PyObject *obj, PyObject *key, PyObject *value, long kind, PyObject *target)
+{
+    PyObject *converted;
+    switch (kind) {
+    case V2_PLAIN:
+        return 0;
+    case CAST_ONE:
+        return cast_one_v2(value, target);
+    case CAST_MAPPING: {
+        if (!PyDict_Check(value)) {
+            return 0;
+        }
+        Py_ssize_t position = 0;
+        PyObject *item_key, *item;
+        while (PyDict_Next(value, &position, &item_key, &item)) {
+            if (cast_one_v2(item, target) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    case CAST_UNION: {
+        if (Py_TYPE(value) != plain_type) {
+            return 0;
+        }
+        PyObject *chosen = PyObject_CallFunctionObjArgs(v2_chooser, value, target, NULL);
+        if (chosen == NULL) {
+            return -1;
+        }
+        int result = chosen == Py_None ? 0 : cast_one_v2(value, chosen);
+        Py_DECREF(chosen);
+        return result;
+    }
+    case CAST_LIST:
+    case V2_PLAIN_LIST:
+        if (!PyList_Check(value)) {
+            return 0;
+        }
+        return v2_list(value, kind == CAST_LIST ? target : Py_None);
+    default:
+        converted = v2_convert(value, kind);
+        if (converted == Py_NotImplemented) {
+            return 0;
+        }
+    }
+    if (converted == NULL) {
+        return -1;
+    }
+    int failed = PyDict_SetItem(obj, key, converted);
+    Py_DECREF(converted);
+    return failed ? -1 : 0;
+}
+
+static int
+cast_one_v2(PyObject *obj, PyObject *cls)
+{
+    if (Py_TYPE(obj) != plain_type || (PyObject *)plain_type == cls) {
+        return 0;
+    }
+    PyObject *found = PyDict_GetItemWithError(v2_table, cls);
+    if (found == NULL) {
+        return PyErr_Occurred() ? -1 : 0; /* not an entity class of the table: leave it */
+    }
+    PyObject *entries = PyTuple_GET_ITEM(found, 1);
+    PyObject *fixup = PyTuple_GET_ITEM(found, 2);
+    if (set_class(obj, PyTuple_GET_ITEM(found, 0)) < 0) {
+        return -1;
+    }
+    if (Py_EnterRecursiveCall(" while casting a result")) {
+        return -1;
+    }
+    int result = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(entries); i++) {
+        PyObject *entry = PyTuple_GET_ITEM(entries, i);
+        PyObject *key = PyTuple_GET_ITEM(entry, 0);
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(entry, 1));
+        if (kind == -1 && PyErr_Occurred()) {
+            result = -1;
+            break;
+        }
+        /* A field to fill in is looked up and, when absent, added as None in one lookup. */
+        PyObject *value = (kind & V2_FILL) ? PyDict_SetDefault(obj, key, Py_None)
+                                           : PyDict_GetItemWithError(obj, key);
+        if (value == NULL) {
+            if (PyErr_Occurred()) {
+                result = -1;
+                break;
+            }
+            continue;
+        }
+        if (value == Py_None) {
+            continue;
+        }
+        if (v2_field(obj, key, value, kind & V2_KIND_MASK, PyTuple_GET_ITEM(entry, 2)) < 0) {
+            result = -1;
+            break;
+        }
+    }
+    Py_LeaveRecursiveCall();
+    if (result == 0 && fixup != Py_None) {
+        PyObject *done = PyObject_CallOneArg(fixup, obj);
+        if (done == NULL) {
+            return -1;
+        }
+        Py_DECREF(done);
+    }
+    return result;
+}
+
+static PyObject *
+cast_entity_v2(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *obj, *cls;
+    if (!PyArg_ParseTuple(args, "OO:cast_entity_v2", &obj, &cls)) {
+        return NULL;
+    }
+    if (v2_table == NULL || plain_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cast_entity_v2() before configure_cast() and configure_cast_v2()");
+        return NULL;
+    }
+    if (cast_one_v2(obj, cls) < 0) {
+        return NULL;
+    }
+    return Py_NewRef(obj);
+}
+
+static PyObject *
+configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *plain, *table, *chooser, *id_type, *list_type, *fromiso, *date;
+    if (!PyArg_ParseTuple(args, "O!O!OO!O!OO:configure_cast_v2", &PyType_Type, &plain, &PyDict_Type,
+                          &table, &chooser, &PyType_Type, &id_type, &PyType_Type, &list_type,
+                          &fromiso, &date)) {
+        return NULL;
+    }
+    if (plain_type == NULL || plain != (PyObject *)plain_type) {
+        PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs configure_cast() first, with the same plain type");
+        return NULL;
+    }
+    if (!PyCallable_Check(chooser) || !PyCallable_Check(fromiso) || !PyCallable_Check(date)) {
+        PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs callables");
+        return NULL;
+    }
+    PyTypeObject *lt = (PyTypeObject *)list_type;
+    if (!PyType_IsSubtype((PyTypeObject *)id_type, &PyUnicode_Type)
+        || !PyType_IsSubtype(lt, &PyList_Type) || !(lt->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        || lt->tp_basicsize != PyList_Type.tp_basicsize || lt->tp_itemsize != PyList_Type.tp_itemsize
+        || lt->tp_dictoffset != 0 || lt->tp_weaklistoffset != 0
+        || (lt->tp_flags & Py_TPFLAGS_HAVE_GC) != (PyList_Type.tp_flags & Py_TPFLAGS_HAVE_GC)
+#ifdef Py_TPFLAGS_MANAGED_DICT
+        || (lt->tp_flags & (Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF))
+#endif
+        ) {
+        PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs a str id type and a list type of list's layout");
+        return NULL;
+    }
+    Py_ssize_t position = 0;
+    PyObject *cls, *found;
+    while (PyDict_Next(table, &position, &cls, &found)) {
+        PyObject *target = PyTuple_Check(found) && PyTuple_GET_SIZE(found) == 3 ? PyTuple_GET_ITEM(found, 0) : NULL;
+        if (target == NULL || !PyType_Check(target)
+            || !PyType_IsSubtype((PyTypeObject *)target, (PyTypeObject *)plain)
+            || ((PyTypeObject *)target)->tp_basicsize != ((PyTypeObject *)plain)->tp_basicsize
+            || ((PyTypeObject *)target)->tp_dictoffset != ((PyTypeObject *)plain)->tp_dictoffset
+            || ((PyTypeObject *)target)->tp_itemsize != ((PyTypeObject *)plain)->tp_itemsize
+            || !(((PyTypeObject *)target)->tp_flags & Py_TPFLAGS_HEAPTYPE)
+            || !PyTuple_Check(PyTuple_GET_ITEM(found, 1))) {
+            PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs (class of the plain layout, entries, fix-up)");
+            return NULL;
+        }
+        PyObject *entries = PyTuple_GET_ITEM(found, 1);
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(entries); i++) {
+            PyObject *entry = PyTuple_GET_ITEM(entries, i);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3
+                || !PyUnicode_Check(PyTuple_GET_ITEM(entry, 0)) || !PyLong_Check(PyTuple_GET_ITEM(entry, 1))) {
+                PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs (key, kind, target) entries");
+                return NULL;
+            }
+        }
+    }
+    if (v2_lower == NULL) {
+        v2_lower = PyUnicode_InternFromString("lower");
+        v2_true = PyUnicode_InternFromString("true");
+        if (v2_lower == NULL || v2_true == NULL) {
+            return NULL;
+        }
+    }
+    Py_XSETREF(v2_table, Py_NewRef(table));
+    Py_XSETREF(v2_chooser, Py_NewRef(chooser));
+    Py_XSETREF(v2_id_type, (PyTypeObject *)Py_NewRef(id_type));
+    Py_XSETREF(v2_list_type, Py_NewRef(list_type));
+    Py_XSETREF(v2_fromiso, Py_NewRef(fromiso));
+    Py_XSETREF(v2_date, Py_NewRef(date));
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"cast_entity", cast_entity, METH_VARARGS,
      "cast_entity(obj, cls): give a decoded object its entity class, top-down; returns obj."},
     {"configure_cast", configure_cast, METH_VARARGS,
      "configure_cast(plain_type, entity_fields, choose): set the table cast_entity follows."},
+    {"cast_entity_v2", cast_entity_v2, METH_VARARGS,
+     "cast_entity_v2(obj, cls): dialect 2's cast: classes, conversions by declared type, absent fields."},
+    {"configure_cast_v2", configure_cast_v2, METH_VARARGS,
+     "configure_cast_v2(plain_type, table, choose, id_type, list_type, fromisoformat, date): dialect 2's tables."},
+    {"object_hook_plain", object_hook_plain, METH_O,
+     "JSON object hook of dialect 2: an AttribAccessDict of the wire values."},
     {"object_hook", object_hook, METH_O,
      "JSON object hook: convert ids and dates, return an AttribAccessDict."},
     {"materialize", materialize, METH_O,

@@ -11,7 +11,6 @@ from .return_types import (  # noqa: F401 (used in annotations)
 from .defaults import _DEFAULT_SCOPES
 from .errors import MastodonError, MastodonIllegalArgumentError, MastodonNotFoundError
 from ._credentials import write_secret_file
-from ._decoding import parse_json_bytes
 from ._links import OffsetPaging
 from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
@@ -374,16 +373,16 @@ class Mastodon(Internals):
                                           return_response_object=True)
         except Exception as e:
             raise MastodonIllegalArgumentError(f"Invalid request: {e}") from e
+        decoder = self.__dialect.decoder
         try:
-            result = parse_json_bytes(response.content)
+            result = decoder.parse(response.content)
         except (ValueError, RecursionError):
             result = None
 
         if isinstance(result, dict) and "error" in result:
             if return_detailed_error:
-                # Results in a tuple are not cast: this is a plain AttribAccessDict with the fields
-                # of an AccountCreationError, not an instance of it (reported, a run-time matter).
-                return None, result  # type: ignore[return-value]
+                # Row T2: the error as the dialect gives it (in "2" with every declared field).
+                return None, decoder.cast_entity(result, AccountCreationError)
             raise _account_creation_error(result, response)
         if not response.ok or not isinstance(result, dict) or "access_token" not in result:
             error = MastodonIllegalArgumentError(

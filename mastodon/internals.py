@@ -277,7 +277,7 @@ class Mastodon:
         if allow_empty and isinstance(response.content, (bytes, bytearray)) and not response.content.strip():
             result = EmptyResponse()
         else:
-            result = self.__parse_response(response, self.__dialect.json_error_args)
+            result = self.__parse_response(response, self.__dialect.decoder.parse, self.__dialect.json_error_args)
         if allow_empty and type(result) is AttribAccessDict and not result:
             result = EmptyResponse()
         if offset_paging is not None:
@@ -417,13 +417,13 @@ class Mastodon:
                 except (OSError, ValueError):
                     pass
 
-    def __parse_response(self, response, args_for=unparseable_args):
+    def __parse_response(self, response, parse=parse_json_bytes, args_for=unparseable_args):
         """The parsed body; ``args_for`` makes the error's args when it is not JSON (row X2)."""
         content = response.content
         if not isinstance(content, (bytes, bytearray)):
             raise unparseable(response, args_for, TypeError(f"the body is {type(content).__name__}, not bytes"))
         try:
-            return parse_json_bytes(content)
+            return parse(content)
         except (ValueError, RecursionError) as error:
             raise unparseable(response, args_for, error) from None
 

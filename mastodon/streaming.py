@@ -26,7 +26,7 @@ from typing import Any, Dict
 import requests
 
 from .errors import MastodonAPIError, MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout
-from ._casting import cast_entity
+from ._casting import DECODER_1_8
 from . import _decoding, _dialect
 from ._decoding import parse_json_bytes
 from .types_base import AttribAccessDict
@@ -118,9 +118,18 @@ def _scanner(object_hook=None):
     return scan
 
 
-# Payloads as every answer is decoded (ids, dates, attribute dicts); frames as plain JSON.
+# Payloads as every answer of the dialect is decoded; frames as plain JSON.
 _scan_payload = _scanner(_decoding._object_hook)
 _scan_frame = _scanner()
+_payload_scanners = {_decoding._object_hook: _scan_payload}
+
+
+def _payload_scanner(decoder):
+    """The text scanner of a dialect's decoder (one per object hook, built once)."""
+    scan = _payload_scanners.get(decoder.object_hook)
+    if scan is None:
+        scan = _payload_scanners[decoder.object_hook] = _scanner(decoder.object_hook)
+    return scan
 
 _wants_payload_cache: dict = {}
 
@@ -398,19 +407,21 @@ class StreamListener:
         Events without a meaningful payload (``filters_changed``, ``notifications_merged``) and
         events of unknown names are delivered even when the payload is absent or ``undefined``.
         """
+        decoder = _dialect.listener_dialect(self).decoder
         if not payload_present or raw_payload is None:
             payload = None
         elif raw_payload.__class__ is not str and raw_payload.__class__ is not bytes:
-            payload = _reencode(raw_payload)  # a server that sends the payload as JSON, not text
+            # a server that sends the payload as JSON, not text
+            payload = _reencode(raw_payload, decoder.parse)
         elif name in _NO_PAYLOAD_EVENTS:
             try:
-                payload = parse_json_bytes(raw_payload)
+                payload = decoder.parse(raw_payload)
             except (ValueError, RecursionError):
                 payload = None  # ``undefined`` or anything else: it carries nothing
         else:
             try:
-                payload = (_scan_payload(raw_payload) if raw_payload.__class__ is str
-                           else parse_json_bytes(raw_payload))
+                payload = (_payload_scanner(decoder)(raw_payload) if raw_payload.__class__ is str
+                           else decoder.parse(raw_payload))
             except (ValueError, RecursionError):
                 if raw_payload.__class__ is bytes:
                     try:
@@ -426,8 +437,8 @@ class StreamListener:
                     payload = None  # a newer server's event without a payload
                 else:
                     raise _malformed("Bad JSON", raw_payload[:1000]) from None
-            if name in _ID_PAYLOAD_EVENTS and payload.__class__ is str:
-                payload = _int_id(payload)
+            if name in _ID_PAYLOAD_EVENTS:
+                payload = decoder.event_id(name, payload)
         # The stream read by this thread (if the library opened it) may drop the event: a
         # duplicate after a reconnect, or anything after close().
         stream = getattr(_thread_state, "stream", None)
@@ -437,12 +448,14 @@ class StreamListener:
 
     def _deliver(self, name, payload, for_stream=None):
         """Call the handler of an already decoded event and :meth:`on_any_event`, in the order
-        of the listener's dialect (row E9: the handler first in "1.8", on_any_event in "2")."""
+        of the listener's dialect (row E9: the handler first in "1.8", on_any_event in "2");
+        the payload gets the entity class of its event in that dialect (E1, E3, E4)."""
+        dialect = _dialect.listener_dialect(self)
         if payload.__class__ is AttribAccessDict:
-            cls = _event_classes().get(name)
+            cls = _event_classes(dialect.decoder).get(name)
             if cls is not None:
-                cast_entity(payload, cls)
-        _dialect.listener_dialect(self).deliver_event(self, name, payload, for_stream)
+                dialect.decoder.cast_entity(payload, cls)
+        dialect.deliver_event(self, name, payload, for_stream)
 
     def _call_any_event(self, name, payload, for_stream):
         """``on_any_event(name, payload[, for_stream])``: ``for_stream`` when it takes it."""
@@ -518,40 +531,29 @@ def websocket_error_of(frame):
     return error
 
 
-def _reencode(value):
+def _reencode(value, parse=parse_json_bytes):
     """A payload the server sent as a JSON value rather than as JSON text, decoded like one."""
     try:
-        return parse_json_bytes(json.dumps(value))
+        return parse(json.dumps(value))
     except (ValueError, TypeError, RecursionError):
         raise _malformed("Bad JSON", repr(value)[:1000]) from None
 
 
-def _int_id(text):
-    """An id of ASCII digits as an int, like the ids of REST answers; anything else (other
-    Unicode digits such as ``"²"``, or more digits than ``int()`` accepts) stays a string."""
-    if text.isascii() and text.isdigit():
-        try:
-            return int(text)
-        except ValueError:
-            pass
-    return text
+_event_class_tables: dict = {}
 
 
-_EVENT_ENTITIES = {"update": "Status", "status.update": "Status", "notification": "Notification",
-                   "conversation": "Conversation", "announcement": "Announcement",
-                   "announcement.reaction": "StreamReaction"}
-_event_class_table = None
-
-
-def _event_classes():
-    """Event name → the entity class of its payload (loaded once; return_types imports late)."""
-    global _event_class_table
-    if _event_class_table is None:
+def _event_classes(decoder=None):
+    """Event name → the entity class of its payload in the decoder's dialect (built once per
+    dialect; return_types imports late)."""
+    decoder = decoder or DECODER_1_8
+    table = _event_class_tables.get(id(decoder.event_entities))
+    if table is None:
         from . import return_types
-        _event_class_table = {name: getattr(return_types, entity) for name, entity in _EVENT_ENTITIES.items()
-                              if isinstance(getattr(return_types, entity, None), type)
-                              and getattr(return_types, entity) is not AttribAccessDict}
-    return _event_class_table
+        table = {name: getattr(return_types, entity) for name, entity in decoder.event_entities.items()
+                 if isinstance(getattr(return_types, entity, None), type)
+                 and getattr(return_types, entity) is not AttribAccessDict}
+        _event_class_tables[id(decoder.event_entities)] = table
+    return table
 
 
 def _chunk_size_for(response):

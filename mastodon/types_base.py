@@ -268,13 +268,31 @@ class _PaginatableList(AttribAccessList[_T]):
         return self.__dict__.get("_mastopy_type") or _list_type_name(self)
 
 
-class _NonPaginatableList(AttribAccessList[_T]):
+class _NonPaginatableList(List[_T]):
     """A list result without pages in dialect ``"2"`` (Mastodon.py 2.x's class), also every list
-    inside a dialect ``"2"`` entity. Dialect ``"1.8"`` has plain lists there."""
+    inside a dialect ``"2"`` entity. Dialect ``"1.8"`` has plain lists there.
+
+    As in Mastodon.py 2.x it is not an :class:`AttribAccessList` and takes no attributes: it has
+    the layout of a plain ``list`` (empty ``__slots__``), so that the decoder can give a decoded
+    list this class without copying it.
+    """
+
+    __slots__ = ()
 
     @property
     def _mastopy_type(self) -> str:
-        return self.__dict__.get("_mastopy_type") or _list_type_name(self)
+        return _list_type_name(self)
+
+    def to_json(self, pretty: bool = True) -> str:
+        """This list as JSON text, with its items' classes."""
+        from ._serialise import to_json
+        return to_json(self, pretty)
+
+    @classmethod
+    def from_json(cls, json_str: str) -> Any:
+        """The list :meth:`to_json` wrote."""
+        from ._serialise import from_json
+        return from_json(json_str)
 
 
 def _list_type_name(value: List[Any]) -> str:
@@ -340,6 +358,7 @@ class Entity(abc.ABC):
 
 Entity.register(AttribAccessDict)
 Entity.register(AttribAccessList)
+Entity.register(_NonPaginatableList)
 
 #: A list of entities, paginated or not (Mastodon.py 2.x's name).
 EntityList = Union[AttribAccessList[T]]  # the base of both, for type checkers

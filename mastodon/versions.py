@@ -137,31 +137,31 @@ class _ResultTyping:
 
     def __init__(self, function):
         self.function = function
-        # The client's decoder (one per dialect) → its caster for this method.
+        # The caster_for of the client's decoder (one per dialect) → its caster for this method.
         self.casters = {}
         self.annotation = _UNRESOLVED
 
     def __call__(self, client, result):
-        decoder = client._Mastodon__dialect.decoder
+        caster_for = client._Mastodon__dialect.decoder.caster_for
         try:
-            caster = self.casters[decoder]
+            caster = self.casters[caster_for]
         except KeyError:
-            caster = self._resolve(decoder)
+            caster = self._resolve(caster_for)
         if caster is None or result is None:
             return result
         result = caster(result)
         remember_result_type(result, self.annotation)
         return result
 
-    def _resolve(self, decoder):
+    def _resolve(self, caster_for):
         import typing
         if self.annotation is _UNRESOLVED:
             try:
                 self.annotation = typing.get_type_hints(self.function).get("return")
             except Exception:  # an annotation that cannot be resolved casts nothing
                 self.annotation = None
-        caster = decoder.caster_for(self.annotation) if self.annotation is not None else None
-        self.casters[decoder] = caster
+        caster = caster_for(self.annotation) if self.annotation is not None else None
+        self.casters[caster_for] = caster
         return caster
 
 
