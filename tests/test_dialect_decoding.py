@@ -13,7 +13,7 @@ import pytest
 
 from helpers import TOKEN, assert_sent, fixture_body
 
-from mastodon import AttribAccessDict, Mastodon, MastodonIllegalArgumentError, return_types
+from mastodon import AttribAccessDict, MastodonIllegalArgumentError, StreamListener, return_types
 from mastodon import _casting, _decoding
 from mastodon.types_base import Entity, MaybeSnowflakeIdType, NonPaginatableList, PaginatableList, PaginationInfo
 
@@ -453,3 +453,118 @@ def test_the_c_cast_equals_the_python_reference_on_odd_values(value):
     raw = json.dumps(body).encode()
     c_result = _casting.caster_for_v2(return_types.Account)(_decoding.parse_json_bytes_plain(raw))
     assert _shape(c_result) == _shape(_v2_python(raw, return_types.Account))
+
+
+# ---------------------------------------------------------------------------------------------
+# Stream payloads (E1 to E5): a bare listener speaks the process default, a streamed one its
+# client's dialect
+
+
+class _Body:
+    def __init__(self, data):
+        self.data = data
+
+    def iter_content(self, chunk_size=1):
+        yield self.data
+
+
+class _Events(StreamListener):
+    def __init__(self):
+        self.events = []
+
+    def on_update(self, status):
+        self.events.append(("update", status))
+
+    def on_notification(self, notification):
+        self.events.append(("notification", notification))
+
+    def on_delete(self, status_id):
+        self.events.append(("delete", status_id))
+
+    def on_status_update(self, status):
+        self.events.append(("status.update", status))
+
+    def on_announcement_reaction(self, reaction):
+        self.events.append(("announcement.reaction", reaction))
+
+    def on_announcement_delete(self, annoucement_id):
+        self.events.append(("announcement.delete", annoucement_id))
+
+    def on_unknown_event(self, name, unknown_event=None):
+        self.events.append((name, unknown_event))
+
+
+def stream_events(*events):
+    listener = _Events()
+    text = "".join(f"event: {name}\ndata: {data}\n\n" for name, data in events)
+    listener.handle_stream(_Body(text.encode()))
+    return listener.events
+
+
+NOTIFICATION = {"id": "12", "type": "mention", "created_at": "2026-08-01T10:00:00.000Z",
+                "account": STATUS["account"], "status": STATUS}
+
+
+@pytest.mark.parametrize("process", ["1.8", "2"])
+def test_e1_update_and_notification_payloads(monkeypatch, process):
+    monkeypatch.setenv("MASTODON_PY_DIALECT", process)
+    (_, status), (_, notification) = stream_events(("update", json.dumps(STATUS)),
+                                                   ("notification", json.dumps(NOTIFICATION)))
+    assert type(status).__name__ == "Status" and type(notification.status).__name__ == "Status"
+    id_type = MaybeSnowflakeIdType if process == "2" else int
+    assert type(status.id) is id_type and type(notification.status.account.id) is id_type
+    assert type(notification).__module__ == ("mastodon._entities_v2" if process == "2" else "mastodon.return_types")
+
+
+@pytest.mark.parametrize("process, expected", [("1.8", 123), ("2", "123")])
+def test_e2_delete_payload(monkeypatch, process, expected):
+    monkeypatch.setenv("MASTODON_PY_DIALECT", process)
+    assert stream_events(("delete", "123")) == [("delete", expected)]
+    assert type(stream_events(("delete", "123"))[0][1]) is type(expected)
+
+
+def test_e3_status_update_payload_in_dialect_2(monkeypatch):
+    monkeypatch.setenv("MASTODON_PY_DIALECT", "2")
+    [(_, status)] = stream_events(("status.update", json.dumps(STATUS)))
+    assert type(status) is AttribAccessDict and status["id"] == STATUS_ID and type(status["id"]) is str
+    assert status["created_at"] == STATUS["created_at"]
+    monkeypatch.setenv("MASTODON_PY_DIALECT", "1.8")
+    [(_, status)] = stream_events(("status.update", json.dumps(STATUS)))
+    assert type(status.id) is int
+
+
+def test_e4_announcement_events_in_dialect_2(monkeypatch):
+    monkeypatch.setenv("MASTODON_PY_DIALECT", "2")
+    reaction = {"name": "👍", "count": "2", "announcement_id": "8"}
+    events = stream_events(("announcement.reaction", json.dumps(reaction)), ("announcement.delete", "8"))
+    assert type(events[0][1]) is AttribAccessDict and events[0][1]["count"] == "2"
+    assert events[1] == ("announcement.delete", 8)
+    monkeypatch.setenv("MASTODON_PY_DIALECT", "1.8")
+    assert stream_events(("announcement.reaction", json.dumps(reaction)))[0][1]["count"] == 2
+
+
+def test_e5_unknown_events_keep_their_wire_values_in_dialect_2(monkeypatch):
+    monkeypatch.setenv("MASTODON_PY_DIALECT", "2")
+    [(name, payload)] = stream_events(("foo.bar", '{"count": "3", "id": "2", "created_at": "2026-08-01T10:00:00Z"}'))
+    assert name == "foo.bar" and type(payload) is AttribAccessDict
+    assert payload == {"count": "3", "id": "2", "created_at": "2026-08-01T10:00:00Z"}
+    monkeypatch.setenv("MASTODON_PY_DIALECT", "1.8")
+    [(_, payload)] = stream_events(("foo.bar", '{"count": "3", "id": "2"}'))
+    assert payload == {"count": 3, "id": 2}
+
+
+def test_a_streamed_listener_decodes_in_its_clients_dialect(make_api, server, sse):
+    from conftest import Response
+    from sse_server import instance_body
+    server.route("GET", "/api/v1/instance/", Response(200, instance_body(sse.ws_url)))
+    api2 = make_api(dialect="2")
+
+    def script(stream):
+        stream.event("update", json.dumps(STATUS))
+        stream.event("delete", "77")
+        stream.end()
+    sse.serve(script)
+    listener = _Events()
+    api2.stream_user(listener)
+    assert [name for name, _ in listener.events] == ["update", "delete"]
+    assert type(listener.events[0][1].id) is MaybeSnowflakeIdType and listener.events[1][1] == "77"
