@@ -439,8 +439,9 @@ _MISSING = object()
 
 
 class _TablesV2:
-    """Entity class → (its dialect "2" class, ((key, kind | FILL, target), ...), fix-up or None),
-    built on first use from return_types' tables."""
+    """Entity class → (its dialect "2" class, ((key, kind | FILL, target), ...), fix-up or None,
+    field number → place in the entries as bytes, the entries' kinds as bytes), built on first use
+    from return_types' tables."""
 
     fields = None
     cast = None
@@ -450,12 +451,22 @@ class _TablesV2:
         from . import return_types
         from ._entities_v2 import CLASSES
         entity_targets = _Tables.fields if _Tables.fields is not None else _Tables.load()
+        # Every declared key gets a number; per class, a byte string maps a number to the
+        # field's place in the class's entries (255: not a field of the class). The C cast finds
+        # a key's number through the hook's cached key lookup.
+        names = sorted({key for kinds in return_types.FIELD_KINDS.values() for key, _ in kinds})
+        numbers = {name: number for number, name in enumerate(names, 1)}
         table = {}
         for entity, kinds in return_types.FIELD_KINDS.items():
             targets = {key: target for key, _, target in entity_targets.get(entity, ())}
             entries = tuple((key, kind | FILL, targets.get(key)) for key, kind in kinds)
             renamed = return_types.RENAMED_KEYS.get(entity)
-            table[entity] = (CLASSES[entity], entries, _renamer(renamed) if renamed else None)
+            positions = bytearray(b"\xff" * (len(names) + 1))
+            for position, (key, _, _) in enumerate(entries[:255]):
+                positions[numbers[key]] = position
+            kinds = bytes(kind for _, kind, _ in entries)  # each below 32: the C cast reads bytes
+            table[entity] = (CLASSES[entity], entries, _renamer(renamed) if renamed else None,
+                             bytes(positions), kinds)
         cls.fields = table
         cls.cast = python_cast_entity_v2
         if not os.environ.get("MASTODON_NO_SPEEDUPS"):
@@ -468,7 +479,7 @@ class _TablesV2:
                 from .types_base import MaybeSnowflakeIdType, NonPaginatableList
                 _Tables.cast is None and _Tables.load()  # configure_cast_v2 needs configure_cast
                 configure(_PLAIN, table, choose, MaybeSnowflakeIdType, NonPaginatableList,
-                          datetime.datetime.fromisoformat, _v2_date)
+                          datetime.datetime.fromisoformat, _v2_date, numbers)
                 cls.cast = _speedups.cast_entity_v2
         return table
 
@@ -529,7 +540,7 @@ def python_cast_entity_v2(obj, cls):
     found = table.get(cls)
     if found is None:
         return obj
-    v2_class, entries, fixup = found
+    v2_class, entries, fixup, _, _ = found
     _set_class(obj, v2_class)
     for key, kind, target in entries:
         value = _dict_get(obj, key, _MISSING)

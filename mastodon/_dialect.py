@@ -9,10 +9,12 @@ gate, ...) and never compares dialect names anywhere else, so no endpoint body e
 ``tests/test_dialect.py`` scans the package for such comparisons.
 """
 
+import contextlib
 import os
+import threading
 from types import MappingProxyType
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 
 from . import _binding
 from ._casting import DECODER_1_8, DECODER_2, Decoder
@@ -454,7 +456,26 @@ def listener_dialect(listener) -> Dialect:
     """The dialect a stream listener speaks: that of the client whose ``stream_*`` method last
     fed it, else (a bare listener whose ``handle_stream`` user code calls) the process default."""
     dialect = getattr(listener, LISTENER_ATTRIBUTE, None)
-    return dialect if isinstance(dialect, Dialect) else process_default()
+    if isinstance(dialect, Dialect):
+        return dialect
+    pinned = getattr(_pinned, "dialect", None)
+    return pinned if pinned is not None else process_default()
+
+
+_pinned = threading.local()
+
+
+@contextlib.contextmanager
+def process_default_pinned() -> Iterator[None]:
+    """Within the block this thread reads ``MASTODON_PY_DIALECT`` once, not once per use: a
+    stream read by a bare listener asks for its dialect at every event, and reading the
+    environment costs microseconds."""
+    previous = getattr(_pinned, "dialect", None)
+    _pinned.dialect = process_default()
+    try:
+        yield
+    finally:
+        _pinned.dialect = previous
 
 
 def set_listener_dialect(listener, dialect: Dialect) -> None:

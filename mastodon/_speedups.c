@@ -25,10 +25,17 @@
 #define KIND_DATE 2      /* ISO 8601 string → datetime */
 #define KIND_OTHER 3     /* anything else special: left to the Python hook */
 #define KIND_UNCOVERED 8 /* flag: no lazy attribute descriptor exists for this key */
+/* Above the kind and the flag, the key table's values carry the key's field number (0: none),
+ * merged in by configure_cast_v2 so that dialect 2's cast finds a key's declared field through
+ * the same cached lookup the hook made for it (see cast_fields_by_items). */
+#define LOW_KIND_MASK 7
+#define FIELD_SHIFT 4
 
 /* Strong references, set once by configure(). */
 static PyTypeObject *wrap_type = NULL;
-static PyObject *key_kinds = NULL;
+static PyObject *key_kinds = NULL;       /* as configured, merged with field_numbers when set */
+static PyObject *given_kinds = NULL;     /* as configure() was given it */
+static PyObject *field_numbers = NULL;   /* key → field number, from configure_cast_v2 */
 static PyObject *parse_date = NULL;
 static PyObject *python_hook = NULL;
 static PyObject *empty_tuple = NULL;
@@ -198,8 +205,8 @@ object_hook(PyObject *Py_UNUSED(module), PyObject *obj)
         }
         if (kind & KIND_UNCOVERED) {
             uncovered = 1;
-            kind &= ~KIND_UNCOVERED;
         }
+        kind &= LOW_KIND_MASK;
         if (kind == KIND_PLAIN || value == Py_None) {
             continue;
         }
@@ -282,6 +289,43 @@ track(PyObject *Py_UNUSED(module), PyObject *obj)
     Py_RETURN_NONE;
 }
 
+/* key_kinds = given_kinds with each key's field number in the high bits (keys the given table
+ * lacks come in as KIND_UNCOVERED, which is what a missing key means to the hook anyway). */
+static int
+merge_field_numbers(void)
+{
+    PyObject *merged = PyDict_Copy(given_kinds);
+    if (merged == NULL) {
+        return -1;
+    }
+    if (field_numbers != NULL) {
+        Py_ssize_t position = 0;
+        PyObject *key, *number;
+        while (PyDict_Next(field_numbers, &position, &key, &number)) {
+            PyObject *kind_object = PyDict_GetItemWithError(merged, key);
+            long kind = KIND_UNCOVERED;
+            if (kind_object != NULL) {
+                kind = PyLong_AsLong(kind_object);
+            }
+            long field = PyLong_AsLong(number);
+            if (PyErr_Occurred()) {
+                Py_DECREF(merged);
+                return -1;
+            }
+            PyObject *value = PyLong_FromLong((kind & (LOW_KIND_MASK | KIND_UNCOVERED)) | (field << FIELD_SHIFT));
+            if (value == NULL || PyDict_SetItem(merged, key, value) < 0) {
+                Py_XDECREF(value);
+                Py_DECREF(merged);
+                return -1;
+            }
+            Py_DECREF(value);
+        }
+    }
+    clear_cache();
+    Py_XSETREF(key_kinds, merged);
+    return 0;
+}
+
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -298,11 +342,12 @@ configure(PyObject *Py_UNUSED(module), PyObject *args)
         PyErr_SetString(PyExc_TypeError, "configure() needs callables for dates and the fallback");
         return NULL;
     }
-    clear_cache();
+    Py_XSETREF(given_kinds, Py_NewRef(kinds));
+    if (merge_field_numbers() < 0) {
+        return NULL;
+    }
     Py_INCREF(type);
     Py_XSETREF(wrap_type, (PyTypeObject *)type);
-    Py_INCREF(kinds);
-    Py_XSETREF(key_kinds, kinds);
     Py_INCREF(date_parser);
     Py_XSETREF(parse_date, date_parser);
     Py_INCREF(fallback);
@@ -539,6 +584,11 @@ new_id(PyObject *text)
     }
     PyObject *id = PyUnicode_Type.tp_new(v2_id_type, args, NULL);
     Py_DECREF(args);
+    /* An instance of a class defined in Python is tracked by the cycle collector, but a str
+     * holds no references: like a tuple of atoms, it can never be part of a cycle. */
+    if (id != NULL && PyObject_IS_GC(id) && PyObject_GC_IsTracked(id)) {
+        PyObject_GC_UnTrack(id);
+    }
     return id;
 }
 
@@ -699,6 +749,52 @@ v2_field(PyObject *obj, PyObject *key, PyObject *value, long kind, PyObject *tar
     return failed ? -1 : 0;
 }
 
+/* The cast of an object of a class with at most 64 declared fields: one walk over the object's
+ * own items converts the declared fields present, then the absent ones are added as None.
+ * ``positions`` maps a field number to the field's place in ``entries`` (255: not declared).
+ * A key's field number comes from the hook's key lookup, which the hook has just made for this
+ * very key object (the cache hit is a pointer compare): no hashing, no string compare. */
+static int
+cast_fields_by_items(PyObject *obj, PyObject *entries, PyObject *positions, PyObject *kinds)
+{
+    const unsigned char *place = (const unsigned char *)PyBytes_AS_STRING(positions);
+    const unsigned char *kind_at = (const unsigned char *)PyBytes_AS_STRING(kinds);
+    Py_ssize_t places = PyBytes_GET_SIZE(positions);
+    uint64_t seen = 0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(obj, &pos, &key, &value)) {
+        long kind_and_field = lookup_kind(key);
+        if (kind_and_field == -1) {
+            return -1;
+        }
+        long field = kind_and_field >> FIELD_SHIFT;
+        if (field <= 0 || field >= places || place[field] >= PyTuple_GET_SIZE(entries)) {
+            continue;
+        }
+        Py_ssize_t position = place[field];
+        seen |= (uint64_t)1 << position;
+        long kind = kind_at[position] & V2_KIND_MASK;
+        if (value == Py_None || kind == V2_PLAIN) {
+            continue;
+        }
+        /* A converted value replaces the value of an existing key: the walk is not disturbed. */
+        if (v2_field(obj, key, value, kind, PyTuple_GET_ITEM(PyTuple_GET_ITEM(entries, position), 2)) < 0) {
+            return -1;
+        }
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(entries);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if ((seen & ((uint64_t)1 << i)) || !(kind_at[i] & V2_FILL)) {
+            continue;
+        }
+        if (PyDict_SetItem(obj, PyTuple_GET_ITEM(PyTuple_GET_ITEM(entries, i), 0), Py_None) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 cast_one_v2(PyObject *obj, PyObject *cls)
 {
@@ -711,6 +807,8 @@ cast_one_v2(PyObject *obj, PyObject *cls)
     }
     PyObject *entries = PyTuple_GET_ITEM(found, 1);
     PyObject *fixup = PyTuple_GET_ITEM(found, 2);
+    PyObject *positions = PyTuple_GET_ITEM(found, 3);
+    PyObject *kinds = PyTuple_GET_ITEM(found, 4);
     if (set_class(obj, PyTuple_GET_ITEM(found, 0)) < 0) {
         return -1;
     }
@@ -718,6 +816,11 @@ cast_one_v2(PyObject *obj, PyObject *cls)
         return -1;
     }
     int result = 0;
+    if (PyTuple_GET_SIZE(entries) <= 64 && PyBytes_CheckExact(positions) && field_numbers != NULL
+        && PyBytes_CheckExact(kinds) && PyBytes_GET_SIZE(kinds) == PyTuple_GET_SIZE(entries)) {
+        result = cast_fields_by_items(obj, entries, positions, kinds);
+        goto done;
+    }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(entries); i++) {
         PyObject *entry = PyTuple_GET_ITEM(entries, i);
         PyObject *key = PyTuple_GET_ITEM(entry, 0);
@@ -744,6 +847,7 @@ cast_one_v2(PyObject *obj, PyObject *cls)
             break;
         }
     }
+done:
     Py_LeaveRecursiveCall();
     if (result == 0 && fixup != Py_None) {
         PyObject *done = PyObject_CallOneArg(fixup, obj);
@@ -775,10 +879,14 @@ cast_entity_v2(PyObject *Py_UNUSED(module), PyObject *args)
 static PyObject *
 configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *plain, *table, *chooser, *id_type, *list_type, *fromiso, *date;
-    if (!PyArg_ParseTuple(args, "O!O!OO!O!OO:configure_cast_v2", &PyType_Type, &plain, &PyDict_Type,
+    PyObject *plain, *table, *chooser, *id_type, *list_type, *fromiso, *date, *numbers;
+    if (!PyArg_ParseTuple(args, "O!O!OO!O!OOO!:configure_cast_v2", &PyType_Type, &plain, &PyDict_Type,
                           &table, &chooser, &PyType_Type, &id_type, &PyType_Type, &list_type,
-                          &fromiso, &date)) {
+                          &fromiso, &date, &PyDict_Type, &numbers)) {
+        return NULL;
+    }
+    if (given_kinds == NULL) {
+        PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs configure() first");
         return NULL;
     }
     if (plain_type == NULL || plain != (PyObject *)plain_type) {
@@ -796,7 +904,10 @@ configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
         || lt->tp_dictoffset != 0 || lt->tp_weaklistoffset != 0
         || (lt->tp_flags & Py_TPFLAGS_HAVE_GC) != (PyList_Type.tp_flags & Py_TPFLAGS_HAVE_GC)
 #ifdef Py_TPFLAGS_MANAGED_DICT
-        || (lt->tp_flags & (Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF))
+        || (lt->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+#endif
+#ifdef Py_TPFLAGS_MANAGED_WEAKREF
+        || (lt->tp_flags & Py_TPFLAGS_MANAGED_WEAKREF)
 #endif
         ) {
         PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs a str id type and a list type of list's layout");
@@ -805,7 +916,7 @@ configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
     Py_ssize_t position = 0;
     PyObject *cls, *found;
     while (PyDict_Next(table, &position, &cls, &found)) {
-        PyObject *target = PyTuple_Check(found) && PyTuple_GET_SIZE(found) == 3 ? PyTuple_GET_ITEM(found, 0) : NULL;
+        PyObject *target = PyTuple_Check(found) && PyTuple_GET_SIZE(found) == 5 ? PyTuple_GET_ITEM(found, 0) : NULL;
         if (target == NULL || !PyType_Check(target)
             || !PyType_IsSubtype((PyTypeObject *)target, (PyTypeObject *)plain)
             || ((PyTypeObject *)target)->tp_basicsize != ((PyTypeObject *)plain)->tp_basicsize
@@ -813,7 +924,7 @@ configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
             || ((PyTypeObject *)target)->tp_itemsize != ((PyTypeObject *)plain)->tp_itemsize
             || !(((PyTypeObject *)target)->tp_flags & Py_TPFLAGS_HEAPTYPE)
             || !PyTuple_Check(PyTuple_GET_ITEM(found, 1))) {
-            PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs (class of the plain layout, entries, fix-up)");
+            PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs (class of the plain layout, entries, fix-up, positions, kinds)");
             return NULL;
         }
         PyObject *entries = PyTuple_GET_ITEM(found, 1);
@@ -832,6 +943,10 @@ configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
         if (v2_lower == NULL || v2_true == NULL) {
             return NULL;
         }
+    }
+    Py_XSETREF(field_numbers, Py_NewRef(numbers));
+    if (merge_field_numbers() < 0) {
+        return NULL;
     }
     Py_XSETREF(v2_table, Py_NewRef(table));
     Py_XSETREF(v2_chooser, Py_NewRef(chooser));

@@ -269,7 +269,8 @@ class StreamListener:
         when the connection breaks; :meth:`on_abort` is called with the exception first.
         """
         try:
-            self.__read(response)
+            with _dialect.process_default_pinned():
+                self.__read(response)
         except (MastodonMalformedEventError, MastodonNetworkError) as error:
             self.on_abort(error)
             raise
