@@ -469,7 +469,9 @@ class _TablesV2:
                              bytes(positions), kinds)
         cls.fields = table
         cls.cast = python_cast_entity_v2
-        if not os.environ.get("MASTODON_NO_SPEEDUPS"):
+        # The C cast keeps which fields it saw in 64 bits; a class with more takes the Python one.
+        fits = all(len(entries) <= 64 for _, entries, _, _, _ in table.values())
+        if fits and not os.environ.get("MASTODON_NO_SPEEDUPS"):
             try:
                 from . import _speedups
                 configure = _speedups.configure_cast_v2

@@ -749,7 +749,7 @@ v2_field(PyObject *obj, PyObject *key, PyObject *value, long kind, PyObject *tar
     return failed ? -1 : 0;
 }
 
-/* The cast of an object of a class with at most 64 declared fields: one walk over the object's
+/* The cast of an object (its class has at most 64 declared fields): one walk over the object's
  * own items converts the declared fields present, then the absent ones are added as None.
  * ``positions`` maps a field number to the field's place in ``entries`` (255: not declared).
  * A key's field number comes from the hook's key lookup, which the hook has just made for this
@@ -815,39 +815,8 @@ cast_one_v2(PyObject *obj, PyObject *cls)
     if (Py_EnterRecursiveCall(" while casting a result")) {
         return -1;
     }
-    int result = 0;
-    if (PyTuple_GET_SIZE(entries) <= 64 && PyBytes_CheckExact(positions) && field_numbers != NULL
-        && PyBytes_CheckExact(kinds) && PyBytes_GET_SIZE(kinds) == PyTuple_GET_SIZE(entries)) {
-        result = cast_fields_by_items(obj, entries, positions, kinds);
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(entries); i++) {
-        PyObject *entry = PyTuple_GET_ITEM(entries, i);
-        PyObject *key = PyTuple_GET_ITEM(entry, 0);
-        long kind = PyLong_AsLong(PyTuple_GET_ITEM(entry, 1));
-        if (kind == -1 && PyErr_Occurred()) {
-            result = -1;
-            break;
-        }
-        /* A field to fill in is looked up and, when absent, added as None in one lookup. */
-        PyObject *value = (kind & V2_FILL) ? PyDict_SetDefault(obj, key, Py_None)
-                                           : PyDict_GetItemWithError(obj, key);
-        if (value == NULL) {
-            if (PyErr_Occurred()) {
-                result = -1;
-                break;
-            }
-            continue;
-        }
-        if (value == Py_None) {
-            continue;
-        }
-        if (v2_field(obj, key, value, kind & V2_KIND_MASK, PyTuple_GET_ITEM(entry, 2)) < 0) {
-            result = -1;
-            break;
-        }
-    }
-done:
+    /* configure_cast_v2() checked the shapes: at most 64 entries, positions and kinds bytes. */
+    int result = cast_fields_by_items(obj, entries, positions, kinds);
     Py_LeaveRecursiveCall();
     if (result == 0 && fixup != Py_None) {
         PyObject *done = PyObject_CallOneArg(fixup, obj);
@@ -923,8 +892,11 @@ configure_cast_v2(PyObject *Py_UNUSED(module), PyObject *args)
             || ((PyTypeObject *)target)->tp_dictoffset != ((PyTypeObject *)plain)->tp_dictoffset
             || ((PyTypeObject *)target)->tp_itemsize != ((PyTypeObject *)plain)->tp_itemsize
             || !(((PyTypeObject *)target)->tp_flags & Py_TPFLAGS_HEAPTYPE)
-            || !PyTuple_Check(PyTuple_GET_ITEM(found, 1))) {
-            PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs (class of the plain layout, entries, fix-up, positions, kinds)");
+            || !PyTuple_Check(PyTuple_GET_ITEM(found, 1)) || PyTuple_GET_SIZE(PyTuple_GET_ITEM(found, 1)) > 64
+            || !PyBytes_CheckExact(PyTuple_GET_ITEM(found, 3)) || !PyBytes_CheckExact(PyTuple_GET_ITEM(found, 4))
+            || PyBytes_GET_SIZE(PyTuple_GET_ITEM(found, 4)) != PyTuple_GET_SIZE(PyTuple_GET_ITEM(found, 1))) {
+            PyErr_SetString(PyExc_TypeError, "configure_cast_v2() needs (class of the plain layout, "
+                            "at most 64 entries, fix-up, positions, kinds) per class");
             return NULL;
         }
         PyObject *entries = PyTuple_GET_ITEM(found, 1);

@@ -568,3 +568,31 @@ def test_a_streamed_listener_decodes_in_its_clients_dialect(make_api, server, ss
     api2.stream_user(listener)
     assert [name for name, _ in listener.events] == ["update", "delete"]
     assert type(listener.events[0][1].id) is MaybeSnowflakeIdType and listener.events[1][1] == "77"
+
+
+@pytest.mark.skipif(not _decoding.SPEEDUPS, reason="the C extension is not built")
+def test_the_1_8_hook_is_unchanged_once_dialect_2_numbered_the_keys():
+    _casting.caster_for_v2(return_types.Status)  # loads dialect 2's tables into the C module
+    for name, _ in _typed_fixtures():
+        raw = json.dumps(fixture_body(name)).encode()
+        c_result = _decoding.parse_json_bytes(raw)
+        python_result = json.loads(raw, object_hook=_decoding._json_object_hook)
+        assert _shape(c_result) == _shape(python_result), name
+
+
+@pytest.mark.skipif(not _decoding.SPEEDUPS, reason="the C extension is not built")
+def test_the_c_cast_refuses_a_table_it_cannot_follow():
+    from mastodon import _speedups
+    _casting.caster_for_v2(return_types.Status)
+    good = _casting._TablesV2.fields
+    v2_class, entries, fixup, positions, kinds = good[return_types.Status]
+    too_many = tuple(entries) * 2
+    args = (_casting._PLAIN, None, _casting.choose, MaybeSnowflakeIdType, NonPaginatableList,
+            datetime.datetime.fromisoformat, _casting._v2_date, {})
+    for table in ({return_types.Status: (v2_class, too_many, fixup, positions, bytes(len(too_many)))},
+                  {return_types.Status: (v2_class, entries, fixup, positions, kinds[:-1])},
+                  {return_types.Status: (dict, entries, fixup, positions, kinds)}):
+        with pytest.raises(TypeError):
+            _speedups.configure_cast_v2(args[0], table, *args[2:])
+    with pytest.raises(TypeError):  # a list type with another layout than list's
+        _speedups.configure_cast_v2(args[0], good, args[2], args[3], PaginatableList, *args[5:])
