@@ -154,7 +154,7 @@ def caster_for(annotation):
     """A function ``result → result`` for a resolved return annotation, or None when the
     annotation names no entity class (str, bool, plain dicts...)."""
     entities = _entity_classes()
-    return _caster(annotation, entities, _Tables.cast, cast_entity)
+    return _caster(annotation, entities, _Tables, cast_entity)
 
 
 def remember_result_type(result, annotation):
@@ -179,15 +179,16 @@ def cast_like_page(result, info, caster_for=caster_for):
     return result
 
 
-def _caster(annotation, entities, cast, cast_entity):
-    """The caster of ``annotation``, casting each object with ``cast`` (the C or Python cast of
-    a dialect) and objects whose class a union decides with ``cast_entity``."""
+def _caster(annotation, entities, tables, cast_entity):
+    """The caster of ``annotation``, casting each object with ``tables.cast`` (the C or Python
+    cast of a dialect, looked up at each call so that tests can swap it) and objects whose class
+    a union decides with ``cast_entity``."""
     if isinstance(annotation, type) and annotation in entities:
         cls = annotation
 
         def one(result):
             if result.__class__ is _PLAIN:
-                cast(result, cls)
+                tables.cast(result, cls)
             return result
         return one
     origin = typing.get_origin(annotation)
@@ -196,10 +197,10 @@ def _caster(annotation, entities, cast, cast_entity):
         options = [arg for arg in args if arg is not type(None)]
         classes = tuple(arg for arg in options if isinstance(arg, type) and arg in entities)
         others = [arg for arg in options if arg not in classes]
-        inner = [_caster(arg, entities, cast, cast_entity) for arg in others]
+        inner = [_caster(arg, entities, tables, cast_entity) for arg in others]
         inner = [caster for caster in inner if caster is not None]
         if len(classes) == 1 and not inner:
-            return _caster(classes[0], entities, cast, cast_entity)
+            return _caster(classes[0], entities, tables, cast_entity)
         if classes and not inner:
             def union(result):
                 if result.__class__ is _PLAIN:
@@ -214,13 +215,13 @@ def _caster(annotation, entities, cast, cast_entity):
         if not classes and item_classes and len(item_classes) == len(others) \
                 and all(isinstance(item, type) and item in entities for item in item_classes):
             # A list of one of several entities (``suggestions``: v1 Accounts or v2 Suggestions).
-            return _caster(typing.List[typing.Union[tuple(item_classes)]], entities, cast, cast_entity)
-        list_casters = [_caster(arg, entities, cast, cast_entity) for arg in others if _is_list_type(arg)]
+            return _caster(typing.List[typing.Union[tuple(item_classes)]], entities, tables, cast_entity)
+        list_casters = [_caster(arg, entities, tables, cast_entity) for arg in others if _is_list_type(arg)]
         list_casters = [caster for caster in list_casters if caster is not None]
         if len(list_casters) == 1 and len(list_casters) == len(inner):
             # A list or one object (``notifications(id=...)``): the result's shape decides.
             for_list = list_casters[0]
-            for_object = _caster(typing.Union[classes], entities, cast, cast_entity) if classes else None
+            for_object = _caster(typing.Union[classes], entities, tables, cast_entity) if classes else None
 
             def shaped(result):
                 if isinstance(result, list):
@@ -229,7 +230,7 @@ def _caster(annotation, entities, cast, cast_entity):
             return shaped
         return None
     if origin is not None and isinstance(origin, type) and issubclass(origin, list) and len(args) == 1:
-        item_caster = _caster(args[0], entities, cast, cast_entity)
+        item_caster = _caster(args[0], entities, tables, cast_entity)
         if item_caster is None:
             return None
 
@@ -240,7 +241,7 @@ def _caster(annotation, entities, cast, cast_entity):
             return result
         return each
     if origin is not None and isinstance(origin, type) and issubclass(origin, dict) and len(args) == 2:
-        value_caster = _caster(args[1], entities, cast, cast_entity)
+        value_caster = _caster(args[1], entities, tables, cast_entity)
         if value_caster is None:
             return None
 
@@ -626,7 +627,7 @@ def caster_for_v2(annotation):
     entities = _entity_classes()
     if _TablesV2.fields is None:
         _TablesV2.load()
-    inner = _caster(annotation, entities, _TablesV2.cast, cast_entity_v2)
+    inner = _caster(annotation, entities, _TablesV2, cast_entity_v2)
     listed = _list_annotation(annotation)
     if listed is None:
         return inner

@@ -409,17 +409,15 @@ def test_both_dialects_hold_the_same_wire_data(name, annotation):
     assert _canonical(new) == _canonical(old)
 
 
+class _PythonCastV2:
+    cast = staticmethod(_casting.python_cast_entity_v2)
+
+
 def _v2_python(raw, annotation):
-    table = _casting._TablesV2
-    if table.fields is None:
-        table.load()
-    saved = table.cast
-    table.cast = _casting.python_cast_entity_v2
-    try:
-        caster = _casting._caster(annotation, _casting._entity_classes(), table.cast, _casting.python_cast_entity_v2)
-        return caster(json.loads(raw, object_hook=_decoding._plain_object_hook))
-    finally:
-        table.cast = saved
+    if _casting._TablesV2.fields is None:
+        _casting._TablesV2.load()
+    caster = _casting._caster(annotation, _casting._entity_classes(), _PythonCastV2, _casting.python_cast_entity_v2)
+    return caster(json.loads(raw, object_hook=_decoding._plain_object_hook))
 
 
 def _shape(value):
@@ -596,3 +594,66 @@ def test_the_c_cast_refuses_a_table_it_cannot_follow():
             _speedups.configure_cast_v2(args[0], table, *args[2:])
     with pytest.raises(TypeError):  # a list type with another layout than list's
         _speedups.configure_cast_v2(args[0], good, args[2], args[3], PaginatableList, *args[5:])
+
+
+# ---------------------------------------------------------------------------------------------
+# The typed-result tests (test_typed_results.py) in both dialects, with the C cast and its Python
+# reference: the same classes (as isinstance sees them) and the same values, in each dialect's
+# id type.
+
+
+@pytest.fixture(params=[("1.8", "C"), ("1.8", "Python"), ("2", "C"), ("2", "Python")],
+                ids=["1.8-C", "1.8-Python", "2-C", "2-Python"])
+def typed_api(request, make_api, monkeypatch):
+    dialect, implementation = request.param
+    _casting._Tables.load()
+    _casting._TablesV2.load()
+    if implementation == "Python":
+        monkeypatch.setattr(_casting._Tables, "cast", _casting.python_cast_entity)
+        monkeypatch.setattr(_casting._TablesV2, "cast", _casting.python_cast_entity_v2)
+    elif _casting._Tables.cast is _casting.python_cast_entity:
+        pytest.skip("the C extension is not built")
+    api = make_api(dialect=dialect)
+    api.id_of = (lambda wire: MaybeSnowflakeIdType(wire)) if dialect == "2" else int
+    return api
+
+
+def test_both_dialects_a_status_and_what_it_holds(typed_api, server):
+    server.fixture("GET_api_v1_statuses_id_200", path="/api/v1/statuses/1")
+    status = typed_api.status(1)
+    assert isinstance(status, return_types.Status) and isinstance(status.account, return_types.Account)
+    assert status.account.id == typed_api.id_of(ACCOUNT_ID)
+    assert type(status.account.id) is type(typed_api.id_of(ACCOUNT_ID))
+    assert isinstance(status.created_at, datetime.datetime) and status.created_at.tzinfo is not None
+    assert [isinstance(field, return_types.AccountField) for field in status.account.fields] == [True, True]
+    assert status.account.fields[0].name == "bread" and status.reblog is None
+
+
+def test_both_dialects_a_page_of_notifications_and_the_next_page(typed_api, server):
+    from server import Response
+    status = {"id": "9", "content": "<p>hi</p>", "created_at": "2026-08-01T00:00:00Z",
+              "account": {"id": "5", "acct": "a"}}
+    server.route("GET", "/api/v1/notifications", Response(200, [
+        {"id": "4", "type": "mention", "created_at": "2026-08-01T00:00:00Z", "account": {"id": "5", "acct": "a"},
+         "status": status},
+        {"id": "3", "type": "follow", "created_at": "2026-08-01T00:00:00Z", "account": {"id": "6", "acct": "b"}}],
+        {"Link": '<http://x/api/v1/notifications?max_id=3>; rel="next"'}))
+    page = typed_api.notifications()
+    assert all(isinstance(n, return_types.Notification) and isinstance(n.account, return_types.Account)
+               for n in page)
+    assert page[0].status.id == typed_api.id_of("9") and page[0].account.id == typed_api.id_of("5")
+    server.route("GET", "/api/v1/notifications", Response(200, [{"id": "1", "type": "follow",
+                                                                  "created_at": "2026-08-01T00:00:00Z",
+                                                                  "account": {"id": "7", "acct": "c"}}]))
+    following = typed_api.fetch_next(page)
+    assert isinstance(following[0], return_types.Notification)
+    assert type(following[0]) is type(page[0]) and following[0].account.id == typed_api.id_of("7")
+
+
+def test_both_dialects_json_and_pickle_round_trips(typed_api, server):
+    server.fixture("GET_api_v1_statuses_id_200", path="/api/v1/statuses/1")
+    status = typed_api.status(1)
+    again = type(status).from_json(status.to_json())
+    assert again == status and type(again) is type(status) and type(again.account) is type(status.account)
+    for copied in (pickle.loads(pickle.dumps(status)), copy.deepcopy(status)):
+        assert copied == status and type(copied) is type(status)
