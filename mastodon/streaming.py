@@ -687,7 +687,9 @@ def _id_order(value):
 
 
 def _is_id(value):
-    return value.__class__ is int or value.__class__ is str
+    """An int or a str, also a subclass (dialect "2"'s ``MaybeSnowflakeIdType``); not a bool."""
+    cls = value.__class__
+    return cls is int or cls is str or (isinstance(value, (int, str)) and cls is not bool)
 
 
 def _newer(one, other):

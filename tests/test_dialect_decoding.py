@@ -657,3 +657,24 @@ def test_both_dialects_json_and_pickle_round_trips(typed_api, server):
     assert again == status and type(again) is type(status) and type(again.account) is type(status.account)
     for copied in (pickle.loads(pickle.dumps(status)), copy.deepcopy(status)):
         assert copied == status and type(copied) is type(status)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the library adds works the same in dialect "2": a dropped stream backfills, exactly once
+
+
+def test_dialect_2_stream_backfills_its_gap_exactly_once(make_api, server, sse):
+    from server import Response
+    from sse_server import instance_body
+    from test_streaming_backfill import MastodonTimeline, Recorder, page, rest_requests, run_user_stream, \
+        send_then, statuses
+    server.route("GET", "/api/v1/instance/", Response(200, instance_body(sse.ws_url)))
+    server.route("GET", "/api/v1/timelines/home", handler=MastodonTimeline(range(1, 61)))
+    sse.serve(send_then(statuses(1, 2, 3, 4, 5), "drop"), send_then(statuses(*range(50, 66)), "stall"))
+    listener = Recorder()
+    run_user_stream(make_api(dialect="2"), listener, lambda calls: ("update", "65") in calls)
+    assert listener.calls == [("update", str(i)) for i in range(1, 66)]
+    assert all(type(status_id) is MaybeSnowflakeIdType for _, status_id in listener.calls)
+    # (Dialect "2" also reads the v2 instance for the feed check and the streaming URL: W6.)
+    timeline = [request for request in rest_requests(server) if not request[0].startswith("/api/v2/instance")]
+    assert timeline == [("/api/v1/timelines/home", page(5)), ("/api/v1/timelines/home", page(5, max_id=21))]
