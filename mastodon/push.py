@@ -21,7 +21,7 @@ from .return_types import (  # noqa: F401 (used in annotations)
 )
 from .compat import IMPL_HAS_CRYPTO, IMPL_HAS_ECE
 from .errors import MastodonIllegalArgumentError, MastodonPushDecryptError  # noqa: F401 (exported here too)
-from .internals import Mastodon as Internals, parse_json_bytes
+from .internals import Mastodon as Internals
 from .types_base import AttribAccessDict
 from .versions import _DICT_VERSION_PUSH, _DICT_VERSION_PUSH_NOTIF, api_version
 
@@ -460,6 +460,6 @@ class Mastodon(Internals):
         """
         plaintext = decrypt_push_payload(data, decrypt_params, encryption_header, crypto_key_header)
         try:
-            return parse_json_bytes(plaintext)
+            return self.__dialect.decoder.parse(plaintext)
         except (ValueError, RecursionError) as e:
             raise MastodonPushDecryptError(f"Decrypted push payload is not UTF-8 JSON: {e}") from None

@@ -678,3 +678,18 @@ def test_dialect_2_stream_backfills_its_gap_exactly_once(make_api, server, sse):
     # (Dialect "2" also reads the v2 instance for the feed check and the streaming URL: W6.)
     timeline = [request for request in rest_requests(server) if not request[0].startswith("/api/v2/instance")]
     assert timeline == [("/api/v1/timelines/home", page(5)), ("/api/v1/timelines/home", page(5, max_id=21))]
+
+
+@pytest.mark.parametrize("standard", [False, True], ids=["aesgcm", "aes128gcm"])
+def test_dialect_2_decrypts_pushes_into_its_push_notification(make_api, server, standard):
+    pytest.importorskip("cryptography")
+    pytest.importorskip("http_ece")
+    from test_push import mastodon_encrypt, mastodon_payload
+    api2 = make_api(dialect="2")
+    private, public = api2.push_subscription_generate_keys()
+    payload = dict(mastodon_payload(), notification_id="117020579695730951")
+    body, headers = mastodon_encrypt(payload, public, standard=standard)
+    push = api2.push_subscription_decrypt_push(body, private, headers.get("Encryption"), headers.get("Crypto-Key"))
+    assert isinstance(push, return_types.PushNotification) and type(push).__module__ == "mastodon._entities_v2"
+    assert push.notification_id == "117020579695730951"  # an IdType field: the wire value
+    assert push.body == "@alice hello there & welcome <3" and server.requests == []
