@@ -15,7 +15,7 @@ import typing
 from typing import Dict, FrozenSet, Tuple
 
 from . import _decoding
-from .types_base import AttribAccessDict, AttribAccessList, set_extra
+from .types_base import AttribAccessDict, AttribAccessList, MaybeSnowflakeIdType, NonPaginatableList, set_extra
 
 ONE, LIST, MAPPING, UNION = 1, 2, 3, 4
 
@@ -304,7 +304,6 @@ def try_cast(t, value, retry=True, union_specializer=None):
         return try_cast_recurse(t, value, union_specializer)
     if not isinstance(t, type):
         return value
-    from .types_base import MaybeSnowflakeIdType
     try:
         if t is MaybeSnowflakeIdType:
             return value if isinstance(value, t) else t(value)
@@ -479,8 +478,8 @@ class _TablesV2:
             except (ImportError, AttributeError):
                 pass
             else:
-                from .types_base import MaybeSnowflakeIdType, NonPaginatableList
-                _Tables.cast is None and _Tables.load()  # configure_cast_v2 needs configure_cast
+                if _Tables.cast is None:
+                    _Tables.load()  # configure_cast_v2 needs configure_cast first
                 configure(_PLAIN, table, choose, MaybeSnowflakeIdType, NonPaginatableList,
                           datetime.datetime.fromisoformat, _v2_date, numbers)
                 cls.cast = _speedups.cast_entity_v2
@@ -514,23 +513,39 @@ def cast_entity_v2(obj, cls):
     return cast(obj, cls)
 
 
+_fromisoformat = datetime.datetime.fromisoformat
+
+
 def _v2_date(value):
-    from ._decoding import parse_date
     if value.__class__ is datetime.datetime:
         return value
     try:
-        return parse_date(value)
+        return _decoding.parse_date(value)
     except (ValueError, TypeError, OverflowError, OSError):
         return None  # N3: an unreadable date stays, as None
 
 
 def _v2_list(value, target):
-    from .types_base import NonPaginatableList
     converted = NonPaginatableList(value)
     if target is not None:
         for item in converted:
             python_cast_entity_v2(item, target)
     return converted
+
+
+# Entity class → (declared keys in order, the same as a set, the entries that convert something),
+# derived from the table once per class for the Python cast.
+_python_plans: Dict[type, Tuple[Tuple[str, ...], FrozenSet[str], Tuple[Tuple[str, int, typing.Any], ...]]] = {}
+
+
+def _python_plan(cls, entries):
+    plan = _python_plans.get(cls)
+    if plan is None:
+        filled = tuple(key for key, kind, _ in entries if kind & FILL)
+        converting = tuple((key, kind & KIND_MASK, target) for key, kind, target in entries
+                           if kind & KIND_MASK != PLAIN)
+        plan = _python_plans[cls] = (filled, frozenset(filled), converting)
+    return plan
 
 
 def python_cast_entity_v2(obj, cls):
@@ -544,48 +559,48 @@ def python_cast_entity_v2(obj, cls):
     if found is None:
         return obj
     v2_class, entries, fixup, _, _ = found
+    filled, filled_set, converting = _python_plan(cls, entries)
     _set_class(obj, v2_class)
-    for key, kind, target in entries:
-        value = _dict_get(obj, key, _MISSING)
-        if value is _MISSING:
-            if kind & FILL:
-                dict.__setitem__(obj, key, None)
-            continue
+    for key, kind, target in converting:
+        value = _dict_get(obj, key)
         if value is None:
             continue
-        kind &= KIND_MASK
-        if kind == PLAIN:
-            continue
+        value_class = value.__class__
         if kind == ID:
-            if value.__class__ is str:
-                converted = str.__new__(_id_type(), value)
-            elif value.__class__ is int:
-                converted = str.__new__(_id_type(), str(value))
+            if value_class is str:
+                converted = _str_new(MaybeSnowflakeIdType, value)
+            elif value_class is int:
+                converted = _str_new(MaybeSnowflakeIdType, str(value))
+            else:
+                continue
+        elif kind == DATE:
+            if value_class is str:
+                try:
+                    converted = _fromisoformat(value)
+                except ValueError:
+                    converted = _v2_date(value)
+            else:
+                converted = _v2_date(value)
+        elif kind == BOOL:
+            if value_class is str:
+                converted = value.lower() == "true"
+            elif value_class is int or value_class is float:
+                converted = bool(value)
             else:
                 continue
         elif kind == INT:
-            if value.__class__ is not str:
+            if value_class is not str:
                 continue
             try:
                 converted = int(value)
             except ValueError:
                 continue
         elif kind == FLOAT:
-            if value.__class__ is str or value.__class__ is int:
-                try:
-                    converted = float(value)
-                except (ValueError, OverflowError):
-                    continue
-            else:
+            if value_class is not str and value_class is not int:
                 continue
-        elif kind == DATE:
-            converted = _v2_date(value)
-        elif kind == BOOL:
-            if value.__class__ is str:
-                converted = value.lower() == "true"
-            elif value.__class__ is int or value.__class__ is float:
-                converted = bool(value)
-            else:
+            try:
+                converted = float(value)
+            except (ValueError, OverflowError):
                 continue
         elif kind == ONE:
             python_cast_entity_v2(value, target)
@@ -600,22 +615,26 @@ def python_cast_entity_v2(obj, cls):
                     python_cast_entity_v2(item, target)
             continue
         elif kind == UNION:
-            if value.__class__ is _PLAIN:
+            if value_class is _PLAIN:
                 chosen = choose(value, target)
                 if chosen is not None:
                     python_cast_entity_v2(value, chosen)
             continue
         else:
             continue
-        dict.__setitem__(obj, key, converted)
+        _dict_setitem(obj, key, converted)
+    missing = filled_set.difference(obj)
+    if missing:
+        for key in filled:
+            if key in missing:
+                _dict_setitem(obj, key, None)
     if fixup is not None:
         fixup(obj)
     return obj
 
 
-def _id_type():
-    from .types_base import MaybeSnowflakeIdType
-    return MaybeSnowflakeIdType
+_str_new = str.__new__
+_dict_setitem = dict.__setitem__
 
 
 @functools.lru_cache(maxsize=None)
@@ -657,7 +676,7 @@ def wrap_list_v2(result, type_text="List"):
     pages (then its pagination infos are PaginationInfo objects naming the type, and its items
     carry no pagination: rows P3, P4), a NonPaginatableList when the type says so; other lists
     stay as they are."""
-    from .types_base import NonPaginatableList, PaginatableList, PaginationInfo
+    from .types_base import PaginatableList, PaginationInfo
     if not isinstance(result, list) or isinstance(result, (PaginatableList, NonPaginatableList)):
         return result
     outer, _, rest = type_text.partition("[")
