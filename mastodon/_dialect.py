@@ -478,6 +478,12 @@ def process_default_pinned() -> Iterator[None]:
         _pinned.dialect = previous
 
 
+def given_or_default(dialect: Optional[Dialect]) -> Dialect:
+    """``dialect``, or the process default when it is None (a WebSocket handle made without a
+    client)."""
+    return dialect if isinstance(dialect, Dialect) else process_default()
+
+
 def set_listener_dialect(listener, dialect: Dialect) -> None:
     """Make ``listener`` speak ``dialect`` (see :func:`listener_dialect`). A listener that takes
     no attributes (``__slots__``) keeps speaking the process default."""

@@ -366,7 +366,8 @@ class Mastodon(Internals):
             options.reconnect_async, options.reconnect_async_wait_sec, liveness_timeout=options.liveness_timeout,
             reconnect_max_wait_sec=options.reconnect_max_wait_sec, backfill=options.backfill,
             backfill_sources=self.__websocket_backfill_sources, backfill_max_pages=options.backfill_max_pages,
-            ssl_context=self.__ssl_context(), proxy=self.__proxy_for(http_url), start=start)
+            ssl_context=self.__ssl_context(), proxy=self.__proxy_for(http_url), start=start,
+            speaks=self.__dialect)
 
     def __stream_websocket(self, stream, params, listener, options):
         """One stream on a WebSocket of its own, behaving as the SSE stream would."""

@@ -19,7 +19,7 @@ import re
 import threading
 import time
 
-from . import _websocket
+from . import _dialect, _websocket
 from .errors import (
     MastodonIllegalArgumentError, MastodonMalformedEventError, MastodonNetworkError, MastodonReadTimeout,
 )
@@ -153,7 +153,7 @@ class WebSocketStreamHandle(StreamHandle):
                  reconnect_wait_sec=5, *, liveness_timeout=_DEFAULT_LIVENESS_SEC,
                  reconnect_max_wait_sec=_DEFAULT_RECONNECT_MAX_WAIT_SEC, healthy_after=_HEALTHY_AFTER_SEC,
                  backfill=False, backfill_sources=None, backfill_max_pages=None, token_in_protocol=True,
-                 ssl_context=None, proxy=None, start=True):
+                 ssl_context=None, proxy=None, start=True, speaks=None):
         _websocket.require()
         super().__init__(self._open, listener, reconnect, reconnect_wait_sec, liveness_timeout=liveness_timeout,
                          reconnect_max_wait_sec=reconnect_max_wait_sec, healthy_after=healthy_after,
@@ -171,6 +171,8 @@ class WebSocketStreamHandle(StreamHandle):
         self._proxy = proxy
         self._subs = {}
         self._lock = threading.RLock()  # the subscriptions, and the connection they are sent on
+        # The dialect listeners subscribed later speak: the client's that made the handle.
+        self._speaks = _dialect.given_or_default(speaks)
         if start:
             self._launch()
 
@@ -213,6 +215,7 @@ class WebSocketStreamHandle(StreamHandle):
         if not callable(getattr(listener, "handle_websocket_message", None)):
             raise MastodonIllegalArgumentError("The listener must be a StreamListener (it needs "
                                                "handle_websocket_message).")
+        _dialect.set_listener_dialect(listener, self._speaks)
         sub = WebSocketSubscription(self, stream, params, listener)
         if (self.backfill if backfill is None else backfill) and self._sources_for is not None:
             sub._sources = list(self._sources_for(stream, sub.params) or ())

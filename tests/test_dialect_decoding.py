@@ -693,3 +693,30 @@ def test_dialect_2_decrypts_pushes_into_its_push_notification(make_api, server, 
     assert isinstance(push, return_types.PushNotification) and type(push).__module__ == "mastodon._entities_v2"
     assert push.notification_id == "117020579695730951"  # an IdType field: the wire value
     assert push.body == "@alice hello there & welcome <3" and server.requests == []
+
+
+def test_dialect_2_websocket_listeners_subscribed_later_decode_in_the_clients_dialect(make_api, server):
+    pytest.importorskip("websockets")
+    from server import Response
+    from sse_server import instance_body
+    from test_websocket import Recorder
+    from ws_server import WSServer
+
+    def script(conn):
+        conn.wait_for_messages(1)
+        conn.status(8, stream=["user"])
+        conn.event("delete", "9", stream=["user"])
+        conn.hold()
+
+    with WSServer() as ws:
+        ws.serve(script)
+        server.route("GET", "/api/v1/instance/", Response(200, instance_body(ws.url)))
+        handle = make_api(dialect="2").stream_open_websocket()
+        try:
+            listener = Recorder()
+            handle.subscribe("user", listener)
+            assert listener.wait_for(lambda calls: len(calls) == 2), listener.calls
+        finally:
+            handle.close()
+    assert listener.calls == [("update", "8", ["user"]), ("delete", "9")]
+    assert type(listener.calls[0][1]) is MaybeSnowflakeIdType and type(listener.calls[1][1]) is str
