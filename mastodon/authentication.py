@@ -396,12 +396,21 @@ class Mastodon(Internals):
     def oauth_authorization_server_info(self) -> Union[OAuthServerInfo, AttribAccessDict]:
         """The server's RFC 8414 OAuth metadata (endpoints, supported scopes and PKCE methods).
 
-        Returns an empty AttribAccessDict when the server publishes none.
+        Returns an empty AttribAccessDict when the server publishes none, and when the answer came
+        from another origin than the API's (a redirect): metadata names where the client secret and
+        the authorization code go, so it is only believed from the API itself.
         """
         try:
-            info = self.__api_request("GET", "/.well-known/oauth-authorization-server", do_ratelimiting=False)
+            response = self.__api_request("GET", "/.well-known/oauth-authorization-server", do_ratelimiting=False,
+                                          return_response_object=True)
+            info = self.__parse_response(response, self.__dialect.decoder.parse, self.__dialect.json_error_args)
         except MastodonAPIError:
             info = AttribAccessDict()
+        else:
+            final_url = getattr(response, "url", None)
+            if isinstance(final_url, str) and final_url and not _transport.same_origin(self.api_base_url or "",
+                                                                                      final_url):
+                info = AttribAccessDict()
         if not isinstance(info, dict):
             info = AttribAccessDict()
         self.__caches.oauth_info = info

@@ -618,3 +618,23 @@ def test_w5_dialect_2_clear_caches_forgets_the_feed_check(server):
     timeline = ("GET", "/api/v1/timelines/public")
     assert sent(server) == [V2, timeline, V2, timeline]
     assert len(mastodon_warnings(caught)) == 2
+
+
+def test_w7_metadata_answered_from_another_origin_after_a_redirect_is_not_believed(server):
+    # A redirect of the anonymous metadata request (the only one it may follow) takes it to
+    # another origin, whose "metadata" names an endpoint of its own: nothing is sent there, the
+    # grant goes to the API's own path.
+    from server import RecordingServer, Response as Answer
+    with RecordingServer() as elsewhere:
+        forged = fixture_body("GET_.well-known_oauth-authorization-server_200")
+        forged["token_endpoint"] = elsewhere.url + "/steal"
+        elsewhere.route("GET", "/meta", body=forged)
+        server.route("GET", "/.well-known/oauth-authorization-server",
+                     Answer(302, b"", {"Location": elsewhere.url + "/meta"}))
+        server.route("POST", "/oauth/token", body=TOKEN_ANSWER)
+        api = oauth_client(server, dialect="2", mastodon_version="4.5.0", version_check_mode="created")
+        assert not any(api.oauth_authorization_server_info().values())  # dialect 2: all declared, None
+        api.log_in(code="abc", scopes=["read"], allow_http=True)
+        assert [(r.method, r.path) for r in elsewhere.requests] == [("GET", "/meta")]
+        assert sent(server) == [METADATA, TOKEN_POST]
+        assert server.requests[-1].form == CODE_FORM
