@@ -12,6 +12,13 @@ from sse_server import SSEServer, instance_body  # noqa: E402
 from mastodon import Mastodon  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def no_process_dialect(monkeypatch):
+    """Every test starts without MASTODON_PY_DIALECT (a developer's shell or CI might set it);
+    the dialect tests set it where they mean to."""
+    monkeypatch.delenv("MASTODON_PY_DIALECT", raising=False)
+
+
 @pytest.fixture
 def server():
     with RecordingServer() as running:

@@ -18,12 +18,6 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "mastodon"
 ENV = "MASTODON_PY_DIALECT"
 
 
-@pytest.fixture(autouse=True)
-def no_process_dialect(monkeypatch):
-    """Every test starts without the environment variable (CI might set it)."""
-    monkeypatch.delenv(ENV, raising=False)
-
-
 def client(server, **kwargs):
     """A client of the recording server with the constructor's own defaults (unlike make_api)."""
     return Mastodon(api_base_url=server.url, access_token=TOKEN, **kwargs)

@@ -11,7 +11,7 @@ import typing
 
 import pytest
 
-from helpers import TOKEN, assert_sent, fixture_body
+from helpers import assert_sent, fixture_body
 
 from mastodon import AttribAccessDict, MastodonIllegalArgumentError, StreamListener, return_types
 from mastodon import _casting, _decoding
@@ -21,11 +21,6 @@ UTC = datetime.timezone.utc
 STATUS = fixture_body("GET_api_v1_statuses_id_200")
 STATUS_ID = STATUS["id"]
 ACCOUNT_ID = STATUS["account"]["id"]
-
-
-@pytest.fixture(autouse=True)
-def no_process_dialect(monkeypatch):
-    monkeypatch.delenv("MASTODON_PY_DIALECT", raising=False)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from server import Response
 from mastodon import Mastodon, MastodonIllegalArgumentError, MastodonVersionError, StreamListener
 from mastodon.errors import MastodonWarning
 
-ENV = "MASTODON_PY_DIALECT"
 V1 = ("GET", "/api/v1/instance/")
 V2 = ("GET", "/api/v2/instance/")
 METADATA = ("GET", "/.well-known/oauth-authorization-server")
@@ -27,11 +26,6 @@ TOKEN_POST = ("POST", "/oauth/token")
 CODE_FORM = [("code", "abc"), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"), ("grant_type", "authorization_code"),
              ("client_id", "cid"), ("client_secret", "secret"), ("scope", "read")]
 TOKEN_ANSWER = {"access_token": "new-token", "token_type": "Bearer", "scope": "read", "created_at": 1}
-
-
-@pytest.fixture(autouse=True)
-def no_process_dialect(monkeypatch):
-    monkeypatch.delenv(ENV, raising=False)
 
 
 def client(server, **kwargs):

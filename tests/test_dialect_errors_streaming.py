@@ -59,12 +59,6 @@ SPEC_ALL_233 = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_process_dialect(monkeypatch):
-    """Every test starts without the environment variable (CI might set it)."""
-    monkeypatch.delenv(ENV, raising=False)
-
-
 class FakeResponse:
     """A stream body for ``listener.handle_stream``."""
 

@@ -17,11 +17,6 @@ from mastodon.types_base import MaybeSnowflakeIdType, PaginatableList, Paginatio
 ACCOUNTS = "GET_api_v1_accounts_search_200"
 
 
-@pytest.fixture(autouse=True)
-def no_process_dialect(monkeypatch):
-    monkeypatch.delenv("MASTODON_PY_DIALECT", raising=False)
-
-
 @pytest.fixture
 def api2(make_api):
     return make_api(dialect="2")
