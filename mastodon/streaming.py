@@ -408,7 +408,8 @@ class StreamListener:
         Events without a meaningful payload (``filters_changed``, ``notifications_merged``) and
         events of unknown names are delivered even when the payload is absent or ``undefined``.
         """
-        decoder = _dialect.listener_dialect(self).decoder
+        dialect = _dialect.listener_dialect(self)
+        decoder = dialect.decoder
         if not payload_present or raw_payload is None:
             payload = None
         elif raw_payload.__class__ is not str and raw_payload.__class__ is not bytes:
@@ -445,13 +446,16 @@ class StreamListener:
         stream = getattr(_thread_state, "stream", None)
         if stream is not None and not stream._admit(name, payload):
             return
-        self._deliver(name, payload, for_stream)
+        self._deliver_as(dialect, name, payload, for_stream)
 
     def _deliver(self, name, payload, for_stream=None):
         """Call the handler of an already decoded event and :meth:`on_any_event`, in the order
         of the listener's dialect (row E9: the handler first in "1.8", on_any_event in "2");
         the payload gets the entity class of its event in that dialect (E1, E3, E4)."""
-        dialect = _dialect.listener_dialect(self)
+        self._deliver_as(_dialect.listener_dialect(self), name, payload, for_stream)
+
+    def _deliver_as(self, dialect, name, payload, for_stream):
+        """:meth:`_deliver` in a dialect the caller already looked up (once per event)."""
         if payload.__class__ is AttribAccessDict:
             cls = _event_classes(dialect.decoder).get(name)
             if cls is not None:
